@@ -1,0 +1,46 @@
+"""Write the example reports shipped in ``examples/``: synthetic reports made by ogi's own
+renderer (random values satisfying every identity), one per template and text shape, plus a
+few with deliberate defects so that the checks have something to say.
+
+Run: ``python scripts/make_examples.py`` (deterministic; rewrites examples/).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from ogi.render.synth import synth_report
+from ogi.render.text import SHAPES, render_text
+
+OUT = Path(__file__).resolve().parents[1] / "examples"
+EXTENSIONS = {"markdown": ".md"}
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    for old in OUT.glob("*.*"):
+        if old.name != "README.md":
+            old.unlink()
+    for i, shape in enumerate(SHAPES):
+        for template in ("2019", "2021"):
+            rep = synth_report(template, random.Random(1000 + i * 2 + int(template == "2021")))
+            name = f"{template}_{shape}{EXTENSIONS.get(shape, '.txt')}"
+            (OUT / name).write_text(render_text(rep, shape), encoding="utf-8")
+    # A report whose （七）总计 row does not add up: the checks must name the broken identity.
+    rep = synth_report("2021", random.Random(7))
+    lines = render_text(rep, "tsv").split("\n")
+    at = next(i for i, line in enumerate(lines) if "七" in line and "总计" in line)
+    cells = lines[at].split("\t")
+    last = max(i for i, c in enumerate(cells) if c.strip().isdigit())
+    cells[last] = str(int(cells[last]) + 3)
+    lines[at] = "\t".join(cells)
+    (OUT / "2021_tsv_broken_total.txt").write_text("\n".join(lines), encoding="utf-8")
+    # The same report saved as GBK, as many portals still do.
+    (OUT / "2021_gbk.txt").write_bytes(
+        render_text(synth_report("2021", random.Random(8)), "cell_per_line").encode("gb18030")
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+"""ogi: China's government information disclosure annual reports (政府信息公开工作年度报告)
+as exact, checked data.
+
+>>> import ogi
+>>> report = ogi.parse("report.txt")          # doctest: +SKIP
+>>> report.cells["requests.new.total"].value  # doctest: +SKIP
+"""
+
+from ogi.api import parse, parse_bytes
+from ogi.errors import ExtractionError, InputError, OgiError
+from ogi.model import Cell, Finding, Report
+
+__version__ = "0.1.0"
+__all__ = [
+    "Cell",
+    "ExtractionError",
+    "Finding",
+    "InputError",
+    "OgiError",
+    "Report",
+    "__version__",
+    "parse",
+    "parse_bytes",
+]

@@ -1,0 +1,3 @@
+from ogi.cli.main import main
+
+main()

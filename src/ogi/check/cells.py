@@ -1,0 +1,120 @@
+"""Cell-level rules: kinds and signs, missing and empty cells, flagged readings, units."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ogi.model import Finding, Report
+from ogi.model.template import Template
+
+
+def _label(template: Template, key: str) -> str:
+    return template.label_of(key) if not key.startswith("active.extra.") else key
+
+
+def check_kinds(report: Report, template: Template) -> list[Finding]:
+    out = []
+    for key, cell in report.cells.items():
+        if cell.value is None or key.startswith("active.extra."):
+            continue
+        kind = template.kind_of(key) if key.split(".")[0] in ("active", "requests", "appeals") else "count"
+        if kind == "count" and isinstance(cell.value, Decimal):
+            out.append(
+                Finding(
+                    rule="KIND_NOT_INTEGER",
+                    severity="error",
+                    keys=[key],
+                    printed=str(cell.value),
+                    message=f"「{_label(template, key)}」应为整数，印为{cell.value}。",
+                )
+            )
+        if kind != "change" and cell.value < 0:
+            out.append(
+                Finding(
+                    rule="KIND_NEGATIVE",
+                    severity="error",
+                    keys=[key],
+                    printed=str(cell.value),
+                    message=f"「{_label(template, key)}」不能为负数，印为{cell.value}。",
+                )
+            )
+    return out
+
+
+def check_flags(report: Report, template: Template) -> list[Finding]:
+    """One finding per kind of flag, naming every cell that has it."""
+    groups: dict[str, list[str]] = {}
+    for key, cell in report.cells.items():
+        if cell.flag:
+            groups.setdefault(cell.flag, []).append(key)
+    out = []
+    if keys := groups.get("uncertain"):
+        detail = "；".join(
+            f"{_label(template, k)}取{report.cells[k].value}（另可能为"
+            f"{'、'.join('空' if a is None else str(a) for a in report.cells[k].alternatives)}）"
+            for k in keys[:8]
+        )
+        out.append(
+            Finding(
+                rule="UNCERTAIN_VALUE",
+                severity="warning",
+                keys=keys,
+                message=f"{len(keys)}个单元格的数字连在一起或位置错乱，无法唯一确定：{detail}"
+                f"{'……' if len(keys) > 8 else ''}。请对照原文核实。",
+            )
+        )
+    if keys := groups.get("inferred"):
+        out.append(
+            Finding(
+                rule="INFERRED_VALUE",
+                severity="info",
+                keys=keys,
+                message=f"{len(keys)}个单元格原文未填，已按勾稽关系唯一推出（已标记为推算值）。",
+            )
+        )
+    if keys := groups.get("missing"):
+        out.append(
+            Finding(
+                rule="MISSING_CELL",
+                severity="warning",
+                keys=keys,
+                message=f"{len(keys)}个单元格原文没有数值：{'、'.join(_label(template, k) for k in keys[:6])}"
+                f"{'等' if len(keys) > 6 else ''}。请补全或核对原文。",
+            )
+        )
+    if keys := groups.get("blank"):
+        out.append(
+            Finding(
+                rule="BLANK_CELL",
+                severity="warning",
+                keys=keys,
+                message=f"{len(keys)}个单元格留空（未填0）。按格式要求应填写数字，零值写0。",
+            )
+        )
+    if keys := groups.get("na"):
+        out.append(
+            Finding(
+                rule="PLACEHOLDER_CELL",
+                severity="warning",
+                keys=keys,
+                message=f"{len(keys)}个单元格填写了“/”“—”或“无”等符号而非数字，零值应写0。",
+            )
+        )
+    return out
+
+
+def check_units(report: Report, template: Template) -> list[Finding]:
+    out = []
+    for key, cell in report.cells.items():
+        p = cell.provenance
+        if p and p.unit == "元":
+            out.append(
+                Finding(
+                    rule="UNIT_CONVERTED",
+                    severity="info",
+                    keys=[key],
+                    printed=p.raw,
+                    message=f"「{_label(template, key)}」原文以元为单位（{p.raw}），已换算为{cell.value}万元。",
+                )
+            )
+    return out

@@ -1,0 +1,56 @@
+"""The ``ogi`` command: a thin shell over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from ogi import __version__
+from ogi.api import parse
+from ogi.errors import OgiError
+
+
+@click.group()
+@click.version_option(__version__, prog_name="ogi")
+def main() -> None:
+    """ogi: 政府信息公开工作年度报告 → exact, checked data."""
+
+
+@main.command("parse")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per file (a list for several).")
+def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
+    """Parse report FILES (text, Markdown, HTML, DOCX, DOC/WPS, PDF) and check them."""
+    from ogi.cli.view import print_report
+
+    console = Console()
+    results = []
+    failed = 0
+    for path in files:
+        try:
+            report = parse(path)
+        except OgiError as e:
+            failed += 1
+            click.echo(f"ogi: {e}", err=True)
+            continue
+        if as_json:
+            results.append(report.summary())
+        else:
+            print_report(report, console)
+    if as_json and results:
+        out = results[0] if len(files) == 1 else results
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+    if failed:
+        sys.exit(1)
+
+
+@main.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the parsed report model."""
+    from ogi.model import Report
+
+    click.echo(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=1))

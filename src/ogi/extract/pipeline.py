@@ -1,0 +1,151 @@
+"""Document → Report: metadata, template, sections, the four tables, solved and typed."""
+
+from __future__ import annotations
+
+from ogi.extract.detect import detect_template
+from ogi.extract.metadata import read_metadata
+from ogi.extract.normalize import fold
+from ogi.extract.plausible import score
+from ogi.extract.readings import Reading
+from ogi.extract.sections import SectionHit, locate_sections, section_texts
+from ogi.extract.solve import Resolved, RowChoice, resolve
+from ogi.extract.stream import Stream
+from ogi.extract.tables import Region, RowRead, TablesRead, read_tables
+from ogi.extract.values import Printed
+from ogi.model import Cell, Document, Provenance, Report
+from ogi.model.template import Equation, Template
+
+REQUESTS_START = ("本列数据的勾稽关系", "申请人情况", "本年新收政府信息公开申请数量")
+APPEALS_START = ("行政复议",)
+
+
+def _regions(stream: Stream, hits: list[SectionHit]) -> dict[str, Region]:
+    at = {h.key: h.hit for h in hits}
+    end = len(stream.folded)
+
+    def first(words: tuple[str, ...], lo: int) -> int | None:
+        found = [p for w in words if (p := stream.folded.find(fold(w), lo)) >= 0]
+        return min(found) if found else None
+
+    a_lo = at["active"].end if "active" in at else (at["overview"].end if "overview" in at else 0)
+    r_start = at["requests"].start if "requests" in at else first(REQUESTS_START, a_lo)
+    r_lo = at["requests"].end if "requests" in at else (r_start or end)
+    p_start = at["appeals"].start if "appeals" in at else first(APPEALS_START, r_lo)
+    p_lo = at["appeals"].end if "appeals" in at else (p_start or end)
+    p_hi = at["problems"].start if "problems" in at else (at["other"].start if "other" in at else end)
+    return {
+        "active": Region(a_lo, r_start if r_start is not None else end),
+        "requests": Region(r_lo, p_start if p_start is not None else end),
+        "appeals": Region(p_lo, max(p_hi, p_lo)),
+    }
+
+
+def _equations(template: Template, keys: set[str], printed_rows: set[str]) -> list[Equation]:
+    out = []
+    for eq in template.equations:
+        if eq.optional and not all(k in keys for k in eq.keys):
+            continue
+        eq = eq.substituted(printed_rows)
+        if all(k in keys for k in eq.keys):
+            out.append(eq)
+    return out
+
+
+def _cell(r: Resolved | None, printed_row: bool, label: str | None) -> Cell:
+    if r is None:
+        return Cell(value=None, semantic="missing", flag="missing")
+    p: Printed | None = r.printed
+    semantic = p.semantic if p is not None else "missing"
+    flag = None
+    if r.uncertain:
+        flag = "uncertain"
+    elif r.inferred_by:
+        flag = "inferred"
+    elif p is None:
+        flag = "missing"
+    elif p.semantic in ("blank", "na"):
+        flag = p.semantic
+    prov = None
+    if p is not None or r.inferred_by:
+        prov = Provenance(
+            where=str(p.where) if p is not None else "derived",
+            raw=p.raw.strip() if p is not None else None,
+            unit=p.unit if p is not None else None,
+            note=p.note if p is not None else None,
+            rule=r.inferred_by,
+            label=label,
+        )
+    del printed_row
+    return Cell(value=r.value, semantic=semantic, flag=flag, alternatives=list(r.alternatives), provenance=prov)
+
+
+def _active_resolved(rr: RowRead) -> dict[str, Resolved]:
+    columns = tuple(k.rsplit(".", 1)[1] for k in rr.keys)
+    readings: list[Reading] = rr.values.readings if rr.values else []
+    if not readings:
+        return {}
+    ranked = sorted(readings, key=lambda rd: score(columns, rd), reverse=True)
+    best = ranked[0]
+    out = {}
+    for i, key in enumerate(rr.keys):
+        p = best.values[i]
+        alts = sorted(
+            {(rd.values[i].value if rd.values[i] else None) for rd in ranked[1:]} - {p.value if p else None},
+            key=lambda v: (v is None, v),
+        )
+        out[key] = Resolved(p, p.value if p else None, alternatives=alts)
+    return out
+
+
+def extract(document: Document) -> tuple[Report, TablesRead]:
+    """The report's cells, sections and metadata; the raw reading for the checks."""
+    stream = Stream(document)
+    meta = read_metadata(document)
+    detection = detect_template(stream.folded, meta.year)
+    template = detection.template
+    hits = locate_sections(stream, template)
+    tables = read_tables(stream, template, _regions(stream, hits))
+
+    keys: list[str] = list(template.keys)
+    for rr in tables.rows:
+        keys.extend(k for k in rr.keys if k not in keys)
+    keyset = set(keys)
+    printed_rows = {k for rr in tables.rows if rr.hit for k in rr.keys}
+    equations = _equations(template, keyset, printed_rows)
+
+    choices = [
+        RowChoice(rr.keys, rr.values.readings if rr.values else []) for rr in tables.rows if rr.table != "active"
+    ]
+    for k in keyset - {k for c in choices for k in c.keys} - {k for k in keyset if k.startswith("active.")}:
+        choices.append(RowChoice((k,), [Reading((None,))]))
+    resolved = resolve(choices, equations)
+    for rr in tables.rows:
+        if rr.table == "active":
+            resolved.update(_active_resolved(rr))
+    for key, (printed, _label) in tables.extras.items():
+        resolved[key] = Resolved(printed, printed.value)
+        keys.append(key)
+
+    labels = {k: rr.hit.printed for rr in tables.rows if rr.hit and not rr.hit.exact for k in rr.keys}
+    cells = {k: _cell(resolved.get(k), k in printed_rows, labels.get(k)) for k in keys}
+    report = Report(
+        file=document.source,
+        format=document.format,
+        template=template.id,  # type: ignore[arg-type]
+        year=meta.year,
+        agency=meta.agency,
+        published=meta.published,
+        cells=cells,
+        sections=section_texts(stream, hits),
+        meta={
+            "title": meta.title,
+            "agency_source": meta.agency_where,
+            "published_source": meta.published_where,
+            "template_scores": detection.scores,
+            "template_by_year": detection.by_year,
+            **{k: v for k, v in document.meta.items() if k not in ("title",)},
+            **tables.layout,
+            "reader_notes": document.notes,
+        },
+    )
+    return report, tables

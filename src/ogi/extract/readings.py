@@ -1,0 +1,185 @@
+"""A row's printed values → its possible readings.
+
+A grid row whose cells line up with the template has one reading. A row of run-together
+digits, a row with more cells than columns (a converter split a merged cell, or a stray
+number), or a row whose columns a converter shifted has several; each reading keeps every
+value as printed, and the solver picks among them with the identities. Nothing here guesses a
+value that was not printed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from ogi.extract.segment import BudgetExceeded, Sum, Token, splits
+from ogi.extract.stream import Piece
+from ogi.extract.values import Printed, parse_cell, parse_piece
+from ogi.model import Where
+from ogi.model.template import Kind
+
+VALUE_RUN = re.compile(
+    r"^[\s\u3000\xa0]*((?:[+\-−]?\d[\d.,]*(?:万元|元)?|[/／]|[—－]+|无(?![\u4e00-\u9fff]))"
+    r"(?:[\s\u3000\xa0]*(?:[+\-−]?\d[\d.,]*(?:万元|元)?|[/／]|[—－]+|无(?![\u4e00-\u9fff])))*)"
+)
+MAX_ALTERNATIVES = 50
+
+
+@dataclass(slots=True)
+class Reading:
+    values: tuple[Printed | None, ...]
+    """One per column; None where the row printed nothing for that column."""
+    score: float = 0.0
+
+
+@dataclass(slots=True)
+class RowValues:
+    readings: list[Reading]
+    issues: list[tuple[str, str]] = field(default_factory=list)
+    """(rule, detail) pairs for the checks: extra values, row cut short, unsplittable blob."""
+    junk: list[Piece] = field(default_factory=list)
+    blob: str | None = None
+
+
+def split_value_text(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
+    """The value pieces of a row, and the trailing text that is not a value (headers, notes)."""
+    values: list[Piece] = []
+    junk: list[Piece] = []
+    for p in pieces:
+        if junk and not p.is_cell:
+            junk.append(p)
+            continue
+        if p.is_cell:
+            if parse_cell(p.text, "amount", p.where) is None:
+                junk.append(p)
+            else:
+                values.append(p)
+            continue
+        m = VALUE_RUN.match(p.text)
+        run = m.group(0) if m else ""
+        if run.strip():
+            values.append(Piece(run, False, p.where, p.segment))
+        tail = p.text[len(run) :]
+        if tail.strip():
+            junk.append(Piece(tail, False, _shift(p.where, len(run)), p.segment))
+    return values, junk
+
+
+def _shift(where: Where, by: int) -> Where:
+    if where.char is None:
+        return where
+    return Where(page=where.page, line=where.line, char=where.char + by)
+
+
+def row_values(
+    pieces: list[Piece], kinds: list[Kind], sums: list[Sum], *, header_cols: dict[int, int] | None = None
+) -> RowValues:
+    """All readings of one row's value pieces for columns of ``kinds``."""
+    values, junk = split_value_text(pieces)
+    if all(p.is_cell for p in values):
+        rv = _grid_readings(values, kinds, header_cols)
+    else:
+        rv = _stream_readings(values, kinds, sums)
+    rv.junk = junk
+    return rv
+
+
+def _typed(p: Piece, kind: Kind) -> Printed:
+    printed = parse_cell(p.text, kind, p.where)
+    assert printed is not None
+    return printed
+
+
+def _grid_readings(cells: list[Piece], kinds: list[Kind], header_cols: dict[int, int] | None) -> RowValues:
+    k, n = len(kinds), len(cells)
+    if n == k:
+        return RowValues([Reading(tuple(_typed(p, kinds[i]) for i, p in enumerate(cells)))])
+    if n < k:
+        vals = tuple(_typed(p, kinds[i]) for i, p in enumerate(cells)) + (None,) * (k - n)
+        return RowValues([Reading(vals)], [("ROW_SHORT", f"{n}/{k}")])
+    blank = [not p.text.strip() for p in cells]
+    options: list[list[Piece]] = []
+    if header_cols:
+        placed = [p for p in cells if p.segment.col in header_cols]
+        if len(placed) == k and all(blank[i] for i, p in enumerate(cells) if p.segment.col not in header_cols):
+            options.append(sorted(placed, key=lambda p: header_cols[p.segment.col]))
+    excess = n - k
+    for lead in range(excess + 1):
+        trail = excess - lead
+        dropped = list(range(lead)) + list(range(n - trail, n))
+        if all(blank[i] for i in dropped):
+            cand = cells[lead : n - trail]
+            if all(cand is not o and [c.where for c in cand] != [x.where for x in o] for o in options):
+                options.append(cand)
+    issues: list[tuple[str, str]] = []
+    if not options:
+        issues.append(("EXTRA_VALUES", f"{n}/{k}"))
+        for drop in itertools.islice(itertools.combinations(range(n), excess), MAX_ALTERNATIVES):
+            options.append([c for i, c in enumerate(cells) if i not in drop])
+    elif len(options) > 1:
+        issues.append(("COLUMNS_SHIFTED", f"{n}/{k}"))
+    readings = [Reading(tuple(_typed(p, kinds[i]) for i, p in enumerate(opt))) for opt in options]
+    return RowValues(_dedupe(readings), issues)
+
+
+def _stream_readings(pieces: list[Piece], kinds: list[Kind], sums: list[Sum]) -> RowValues:
+    k = len(kinds)
+    spaced = _tokens(pieces, keep_spaces=True)
+    joined = _tokens(pieces, keep_spaces=False)
+    blob = " ".join(t.text for t in spaced)
+    issues: list[tuple[str, str]] = []
+    for tokens, constraints in ((spaced, sums), (joined, sums), (spaced, []), (joined, [])):
+        if constraints == [] and sums:
+            issues = [("ROW_SUM_BROKEN", blob)]
+        try:
+            found = list(splits(tokens, kinds, constraints, limit=MAX_ALTERNATIVES * 20))
+        except BudgetExceeded:
+            return RowValues([], [("SPLIT_TOO_LONG", blob)], blob=blob)
+        if found:
+            break
+    else:
+        cells = [t.text for t in spaced]
+        if len(cells) < k and all(parse_piece(c, kinds[i], _where(pieces)) for i, c in enumerate(cells)):
+            vals = tuple(parse_piece(c, kinds[i], _where(pieces)) for i, c in enumerate(cells)) + (None,) * (
+                k - len(cells)
+            )
+            return RowValues([Reading(vals)], [("ROW_SHORT", f"{len(cells)}/{k}")], blob=blob)
+        return RowValues([], [("UNSPLITTABLE", blob)], blob=blob)
+    where = _where(pieces)
+    readings = []
+    for cells in found:
+        vals = tuple(parse_piece(c, kinds[i], where) for i, c in enumerate(cells))
+        readings.append(Reading(vals))
+    return RowValues(_dedupe(readings), issues, blob=blob)
+
+
+def _where(pieces: list[Piece]) -> Where:
+    return pieces[0].where if pieces else Where()
+
+
+def _tokens(pieces: list[Piece], *, keep_spaces: bool) -> list[Token]:
+    tokens: list[Token] = []
+    for p in pieces:
+        if p.is_cell:
+            tokens.append(Token(p.text.strip(), True))
+            continue
+        text = p.text.replace("\u3000", " ").replace("\xa0", " ")
+        parts = text.split() if keep_spaces else ["".join(text.split())]
+        tokens.extend(Token(_ascii(t), False) for t in parts if t)
+    return tokens
+
+
+def _ascii(text: str) -> str:
+    return text.translate(str.maketrans("０１２３４５６７８９．－＋−", "0123456789.-+-")).replace(",", "")
+
+
+def _dedupe(readings: list[Reading]) -> list[Reading]:
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for r in readings:
+        key = tuple(v.value if v else None for v in r.values) + tuple(v.semantic if v else None for v in r.values)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out

@@ -1,0 +1,81 @@
+"""One printed cell → a typed value: integers, signed changes, decimals with units, notes,
+and placeholders (blank, ``/``, ``—``, ``无``) that are recorded as such, never as 0."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ogi.model import Where
+from ogi.model.report import Number, Semantic
+from ogi.model.template import Kind
+
+PLACEHOLDERS = frozenset({"/", "-", "—", "——", "－", "―", "－－", "--", "无", "無", "N/A", "NA", "n/a", "\\", "×"})
+NUMBER = re.compile(
+    r"(?P<sign>[+\-−])?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?"
+    r"(?P<unit>万元|元|件|个|项|条|宗|次)?"
+    r"(?:[（(](?P<note>[^）)]*)[）)])?"
+)
+YUAN_PER_WAN = Decimal(10000)
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    """A value as the document prints it."""
+
+    value: Number | None
+    semantic: Semantic
+    raw: str
+    where: Where
+    unit: str | None = None
+    note: str | None = None
+
+
+def squeeze(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def parse_cell(text: str, kind: Kind, where: Where) -> Printed | None:
+    """The value of one cell, or None when the cell holds text rather than a value."""
+    s = squeeze(text)
+    if not s:
+        return Printed(None, "blank", text, where)
+    if s in PLACEHOLDERS:
+        return Printed(None, "na", text, where)
+    m = NUMBER.fullmatch(s)
+    if not m:
+        return None
+    return _typed(m, kind, text, where)
+
+
+def _typed(m: re.Match[str], kind: Kind, raw: str, where: Where) -> Printed:
+    digits = m["int"].replace(",", "")
+    negative = m["sign"] in ("-", "−")
+    unit = m["unit"]
+    if kind == "amount" or m["frac"]:
+        value: Number = Decimal(digits + (m["frac"] or ""))
+        if negative:
+            value = -value
+        if kind == "amount" and unit == "元":
+            value = value / YUAN_PER_WAN
+        value = value.normalize() if value != value.to_integral_value() else Decimal(int(value))
+    else:
+        value = -int(digits) if negative else int(digits)
+    kept_unit = unit if unit == "元" and kind == "amount" else None
+    semantic: Semantic = "zero" if value == 0 else "number"
+    return Printed(value, semantic, raw, where, kept_unit, m["note"] or None)
+
+
+CELL_PATTERNS: dict[Kind, re.Pattern[str]] = {
+    "count": re.compile(r"(?:0|[1-9]\d*)"),
+    "change": re.compile(r"[+\-]?(?:0|[1-9]\d*)"),
+    "amount": re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|元)?"),
+}
+
+
+def parse_piece(text: str, kind: Kind, where: Where) -> Printed | None:
+    """A piece of a run-together blob that :data:`CELL_PATTERNS` accepted."""
+    m = NUMBER.fullmatch(text)
+    return _typed(m, kind, text, where) if m else None

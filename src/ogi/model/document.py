@@ -1,0 +1,92 @@
+"""The one document representation every reader produces: paragraphs and table grids.
+
+Readers (text, HTML, DOCX, PDF…) turn a file into a :class:`Document`; the extractor never
+sees file formats. Tables are grids with row and column spans expanded: a cell covered by a
+span keeps the text of its origin cell and points at it, so positions stay exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where something sits in the source: page, line, table, row, column (1-based)."""
+
+    page: int | None = None
+    line: int | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    char: int | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        for name, value in (
+            ("page", self.page),
+            ("line", self.line),
+            ("table", self.table),
+            ("row", self.row),
+            ("col", self.col),
+            ("char", self.char),
+        ):
+            if value is not None:
+                parts.append(f"{name} {value}")
+        return ", ".join(parts) or "document"
+
+
+@dataclass(slots=True)
+class GridCell:
+    text: str
+    where: Where
+    origin: tuple[int, int] | None = None
+    """(row, col) of the cell whose span covers this one; None for an origin cell."""
+
+    @property
+    def is_span_copy(self) -> bool:
+        return self.origin is not None
+
+
+@dataclass(slots=True)
+class Table:
+    rows: list[list[GridCell]]
+    where: Where
+    exact_columns: bool = False
+    """True when column positions come from real markup (HTML, DOCX, PDF ruling), False when
+    they were guessed by a converter (Markdown or tab-separated text), where merged cells
+    may have dropped or added columns."""
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str
+    where: Where
+
+
+Block = Paragraph | Table
+
+
+@dataclass(slots=True)
+class Document:
+    source: str
+    format: str
+    blocks: list[Block] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    """Labelled metadata printed around the report (crawler headers, page info): title,
+    published, publisher, url."""
+    notes: list[str] = field(default_factory=list)
+    """What the reader changed or dropped (encoding used, page numbers removed)."""
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+    def plain_text(self) -> str:
+        out = []
+        for b in self.blocks:
+            if isinstance(b, Paragraph):
+                out.append(b.text)
+            else:
+                out.extend("\t".join(c.text for c in row) for row in b.rows)
+        return "\n".join(out)

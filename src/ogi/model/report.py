@@ -1,0 +1,136 @@
+"""The parsed report: cells with value, semantic, flag and provenance; sections; findings.
+
+Versioned by :data:`SCHEMA_VERSION`; ``Report.model_json_schema()`` is its JSON Schema.
+Money is :class:`~decimal.Decimal` in 万元; counts and signed changes are ``int``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+SCHEMA_VERSION = "1"
+
+Semantic = Literal["number", "zero", "blank", "na", "missing"]
+"""What the source printed: a number, a zero, an empty cell, a not-applicable mark
+(``/``, ``—``, ``无``), or nothing at all (row cut short, cell absent)."""
+
+Flag = Literal["inferred", "uncertain", "missing", "blank", "na"]
+"""Why a reader should look twice: derived from the identities, one of several readings,
+not printed, printed empty, printed as not applicable."""
+
+Severity = Literal["error", "warning", "info"]
+Number = int | Decimal
+
+
+def json_number(value: Number | None) -> int | float | None:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+class Provenance(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    where: str
+    """Human-readable location, e.g. ``line 57`` or ``page 3, table 1, row 5, col 4``."""
+    raw: str | None = None
+    """The printed text the value came from."""
+    label: str | None = None
+    """The row label as printed, when it differs from the official one."""
+    unit: str | None = None
+    """The printed unit when it was converted (``元`` → 万元)."""
+    note: str | None = None
+    """An annotation printed with the number, e.g. ``其中修订16件``."""
+    rule: str | None = None
+    """For an inferred value: the identity that fixed it."""
+
+
+class Cell(BaseModel):
+    value: Number | None = None
+    semantic: Semantic = "missing"
+    flag: Flag | None = None
+    alternatives: list[Number] = Field(default_factory=list)
+    provenance: Provenance | None = None
+
+    @field_serializer("value")
+    def _value(self, v: Number | None) -> int | float | None:
+        return json_number(v)
+
+    @field_serializer("alternatives")
+    def _alts(self, v: list[Number]) -> list[int | float | None]:
+        return [json_number(x) for x in v]
+
+
+class Finding(BaseModel):
+    rule: str
+    severity: Severity
+    keys: list[str] = Field(default_factory=list)
+    message: str
+    expected: str | None = None
+    printed: str | None = None
+
+
+class SectionText(BaseModel):
+    key: str
+    heading: str
+    text: str
+    where: str
+
+
+class Report(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    file: str
+    format: str
+    template: Literal["2019", "2021"] | None = None
+    year: int | None = None
+    agency: str | None = None
+    published: date | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+    cells: dict[str, Cell] = Field(default_factory=dict)
+    sections: dict[str, SectionText] = Field(default_factory=dict)
+    findings: list[Finding] = Field(default_factory=list)
+
+    def values(self) -> dict[str, Number | None]:
+        return {k: c.value for k, c in self.cells.items()}
+
+    def summary(self) -> dict[str, Any]:
+        """The flat JSON shape of ``ogi parse --json``: one value per key, flags and provenance beside."""
+        flags: dict[str, str] = {}
+        provenance: dict[str, str] = {}
+        alternatives: dict[str, list[int | float | None]] = {}
+        for key, cell in self.cells.items():
+            if cell.flag:
+                flags[key] = cell.flag
+            if cell.alternatives:
+                alternatives[key] = [json_number(a) for a in cell.alternatives]
+            if cell.provenance:
+                p = cell.provenance
+                extra = [
+                    x
+                    for x in (
+                        p.raw and f"printed {p.raw!r}",
+                        p.unit and f"unit {p.unit}",
+                        p.note and f"note {p.note}",
+                        p.rule and f"by {p.rule}",
+                    )
+                    if x
+                ]
+                provenance[key] = p.where + (f" ({'; '.join(extra)})" if extra else "")
+        return {
+            "file": self.file,
+            "template": self.template,
+            "year": self.year,
+            "agency": self.agency,
+            "published": self.published.isoformat() if self.published else None,
+            "cells": {k: json_number(c.value) for k, c in self.cells.items()},
+            "flags": flags,
+            "alternatives": alternatives,
+            "provenance": provenance,
+            "findings": [f.model_dump(exclude_none=True) for f in self.findings],
+            "sections": {k: {"heading": s.heading, "text": s.text} for k, s in self.sections.items()},
+            "meta": self.meta,
+        }
