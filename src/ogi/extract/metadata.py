@@ -12,6 +12,7 @@ from ogi.model import Document, Paragraph
 TITLE = re.compile(
     r"^(?P<agency>.*?)(?:关于)?(?P<year>(?:19|20)\d{2})\s*年(?:度)?(?:的)?\s*政府信息公开(?:工作)?(?:年度)?报告"
 )
+TITLE_YEAR_FIRST = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*年(?:度)?(?P<agency>.+?)政府信息公开(?:工作)?(?:年度)?报告")
 TITLE_YEAR_AFTER = re.compile(r"^(?P<agency>.+?)政府信息公开工作\s*(?P<year>(?:19|20)\d{2})\s*年度?报告")
 DATE = re.compile(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 PUBLISHED_LABEL = re.compile(r"(?:发布时间|发布日期|成文日期|印发日期)\s*[:：]?\s*")
@@ -35,30 +36,40 @@ def _date(m: re.Match[str]) -> date | None:
         return None
 
 
-def _title(doc: Document) -> tuple[str | None, str | None]:
+def _titles(doc: Document) -> list[tuple[str, str]]:
+    """Candidate titles with where they were printed, best source first."""
+    out = []
     if doc.meta.get("title"):
-        return doc.meta["title"], "metadata 标题"
+        out.append((doc.meta["title"], "metadata 标题"))
     paragraphs = [b for b in doc.blocks[:8] if isinstance(b, Paragraph)]
     for i, p in enumerate(paragraphs[:4]):
         text = p.text.strip()
-        if "报告" in text and "政府信息公开" in text and len(text) <= 60:
-            return text, str(p.where)
         nxt = paragraphs[i + 1].text.strip() if i + 1 < len(paragraphs) else ""
-        # A title broken over two lines: "…办事处2020年" / "政府信息公开工作年度报告".
-        if nxt.startswith("政府信息公开") and "报告" in nxt and len(text + nxt) <= 70:
-            return text + nxt, str(p.where)
-    return None, None
+        # A title broken over two lines: "…办事处2020年" + "政府信息公开工作年度报告", "淮安市人民政府" + "2024年…报告".
+        if "报告" not in text and len(text) <= 30 and "报告" in nxt and "政府信息公开" in nxt and len(text + nxt) <= 70:
+            out.append((text + nxt, str(p.where)))
+        if "报告" in text and "政府信息公开" in text and len(text) <= 60:
+            out.append((text, str(p.where)))
+    return out
+
+
+def _agency_year(title: str) -> tuple[str | None, int | None]:
+    t = "".join(title.split()).lstrip("#*")
+    m = TITLE.match(t) or TITLE_YEAR_FIRST.match(t) or TITLE_YEAR_AFTER.match(t)
+    if not m:
+        return None, None
+    return (m["agency"].strip("《》“” ") or None), int(m["year"])
 
 
 def read_metadata(doc: Document) -> Metadata:
-    title, title_where = _title(doc)
+    titles = _titles(doc)
+    title, title_where = titles[0] if titles else (None, None)
     agency = year = None
-    if title:
-        t = "".join(title.split()).lstrip("#*")
-        m = TITLE.match(t) or TITLE_YEAR_AFTER.match(t)
-        if m:
-            agency = m["agency"].strip("《》“” ") or None
-            year = int(m["year"])
+    for candidate, where in titles:
+        agency, year = _agency_year(candidate)
+        if agency:
+            title, title_where = candidate, where
+            break
     if year is None:
         text = " ".join(b.text for b in doc.blocks[:12] if isinstance(b, Paragraph))
         years = [int(y) for y in STATISTICAL_YEAR.findall(text)]

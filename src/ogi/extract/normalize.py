@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〝": '"', "〞": '"', "＂": '"'})
 WHITESPACE = re.compile(r"\s+")
 ORDINAL_COMMA = re.compile(r"(?<=\d)[、,]")
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(QUOTES)
     return ORDINAL_COMMA.sub(".", WHITESPACE.sub("", text))

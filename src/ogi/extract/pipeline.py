@@ -51,9 +51,9 @@ def _equations(template: Template, keys: set[str], printed_rows: set[str]) -> li
     return out
 
 
-def _cell(r: Resolved | None, printed_row: bool, label: str | None) -> Cell:
+def _cell(r: Resolved | None, label: str | None) -> Cell:
     if r is None:
-        return Cell(value=None, semantic="missing", flag="missing")
+        return Cell(value=None, semantic="missing", flag="missing", alternatives=[], provenance=None)
     p: Printed | None = r.printed
     semantic = p.semantic if p is not None else "missing"
     flag = None
@@ -66,16 +66,13 @@ def _cell(r: Resolved | None, printed_row: bool, label: str | None) -> Cell:
     elif p.semantic in ("blank", "na"):
         flag = p.semantic
     prov = None
-    if p is not None or r.inferred_by:
+    # Values are typed already: construct without re-validating ~200 cells per report.
+    if p is not None:
         prov = Provenance(
-            where=str(p.where) if p is not None else "derived",
-            raw=p.raw.strip() if p is not None else None,
-            unit=p.unit if p is not None else None,
-            note=p.note if p is not None else None,
-            rule=r.inferred_by,
-            label=label,
+            where=str(p.where), raw=p.raw.strip(), unit=p.unit, note=p.note, rule=r.inferred_by, label=label
         )
-    del printed_row
+    elif r.inferred_by:
+        prov = Provenance(where="derived", raw=None, unit=None, note=None, rule=r.inferred_by, label=label)
     return Cell(value=r.value, semantic=semantic, flag=flag, alternatives=list(r.alternatives), provenance=prov)
 
 
@@ -127,8 +124,8 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
         keys.append(key)
 
     labels = {k: rr.hit.printed for rr in tables.rows if rr.hit and not rr.hit.exact for k in rr.keys}
-    cells = {k: _cell(resolved.get(k), k in printed_rows, labels.get(k)) for k in keys}
-    report = Report(
+    cells = {k: _cell(resolved.get(k), labels.get(k)) for k in keys}
+    report = Report.model_construct(
         file=document.source,
         format=document.format,
         template=template.id,  # type: ignore[arg-type]

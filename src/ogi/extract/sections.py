@@ -71,8 +71,7 @@ def section_texts(stream: Stream, hits: list[SectionHit], end: int | None = None
         stop = stream.to_text(hits[i + 1].hit.start) if i + 1 < len(hits) else len(stream.text)
         if end is not None and i + 1 == len(hits):
             stop = min(stop, end)
-        prose = [p.text.strip() for p in stream.pieces(start, stop) if not p.is_cell and p.text.strip()]
-        text = "\n".join(prose)
+        text = "\n".join(stream.prose(start, stop))
         if sh.key in ("active", "requests", "appeals"):
             m = TABLE_START.search(text)
             if m:

@@ -40,27 +40,28 @@ class Piece:
 class Stream:
     def __init__(self, document: Document) -> None:
         parts: list[str] = []
-        self.segments: list[Segment] = []
+        segments: list[Segment] = []
         pos = 0
         for block in document.blocks:
             if isinstance(block, Paragraph):
-                pos = self._add(parts, pos, block.text, Segment(0, 0, False, block.where))
+                text = block.text.replace("\n", " ")
+                segments.append(Segment(pos, pos + len(text), False, block.where))
+                parts.append(text)
+                pos += len(text) + 1
                 continue
             for r, row in enumerate(block.rows):
                 for c, cell in enumerate(row):
-                    # A span copy repeats its origin's text; emitted once, the copy is an empty cell.
-                    text = "" if cell.is_span_copy else cell.text
-                    pos = self._add(parts, pos, text, Segment(0, 0, True, cell.where, block, r, c))
-        self.text = "".join(parts)
+                    # A position covered by a span is not a printed cell: its origin stands for it.
+                    if cell.is_span_copy:
+                        continue
+                    text = cell.text.replace("\n", " ")
+                    segments.append(Segment(pos, pos + len(text), True, cell.where, block, r, c))
+                    parts.append(text)
+                    pos += len(text) + 1
+        self.segments = segments
+        self.text = "\n".join(parts) + "\n" if parts else ""
         self.folded, self._fmap = fold_with_map(self.text)
-        self._starts = [s.start for s in self.segments]
-
-    def _add(self, parts: list[str], pos: int, text: str, seg: Segment) -> int:
-        text = text.replace("\n", " ")
-        self.segments.append(Segment(pos, pos + len(text), seg.is_cell, seg.where, seg.table, seg.row, seg.col))
-        parts.append(text)
-        parts.append("\n")
-        return pos + len(text) + 1
+        self._starts = [s.start for s in segments]
 
     def to_text(self, folded_index: int) -> int:
         """The position in :attr:`text` of a folded character; the text's end past the last."""
@@ -76,9 +77,25 @@ class Stream:
     def to_folded(self, text_index: int) -> int:
         return bisect.bisect_left(self._fmap, text_index)
 
+    def index_at(self, text_index: int) -> int:
+        return max(bisect.bisect_right(self._starts, text_index) - 1, 0)
+
     def segment_at(self, text_index: int) -> Segment:
-        i = bisect.bisect_right(self._starts, text_index) - 1
-        return self.segments[max(i, 0)]
+        return self.segments[self.index_at(text_index)]
+
+    def row_after(self, text_index: int, end: int) -> list[Piece]:
+        """The rest of the grid row of the cell at ``text_index``: the cell's own text after
+        that point, then the following cells of the same row, up to ``end``."""
+        i = self.index_at(text_index)
+        first = self.segments[i]
+        out = []
+        if first.end > text_index:
+            out.append(Piece(self.text[text_index : first.end], True, first.where, first))
+        for seg in self.segments[i + 1 :]:
+            if seg.table is not first.table or seg.row != first.row or seg.start >= end:
+                break
+            out.append(Piece(self.text[seg.start : seg.end], True, seg.where, seg))
+        return out
 
     def where_at(self, text_index: int) -> Where:
         seg = self.segment_at(text_index)
@@ -86,6 +103,18 @@ class Stream:
         if seg.is_cell or not w.line:
             return w
         return Where(page=w.page, line=w.line, char=text_index - seg.start + 1)
+
+    def prose(self, start: int, end: int) -> list[str]:
+        """The paragraph text between two positions, table cells left out."""
+        out = []
+        for seg in self.segments[self.index_at(start) :]:
+            if seg.start >= end:
+                break
+            if not seg.is_cell:
+                text = self.text[max(seg.start, start) : min(seg.end, end)].strip()
+                if text:
+                    out.append(text)
+        return out
 
     def pieces(self, start: int, end: int) -> list[Piece]:
         """The segments between two text positions, clipped to them."""

@@ -72,13 +72,9 @@ class Region:
 
 def _row_pieces(stream: Stream, hit: Hit, stop: int) -> list[Piece]:
     start, end = stream.after(hit.end), stream.to_text(stop)
-    pieces = stream.pieces(start, end)
-    label_seg = stream.segment_at(stream.to_text(hit.end - 1))
-    if label_seg.is_cell:
-        return [
-            p for p in pieces if p.is_cell and p.segment.table is label_seg.table and p.segment.row == label_seg.row
-        ]
-    return pieces
+    if stream.segment_at(start - 1).is_cell:
+        return stream.row_after(start, end)
+    return stream.pieces(start, end)
 
 
 def _header_cols(table: Table | None, labels: list[str]) -> dict[int, int] | None:

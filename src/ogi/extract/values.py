@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from ogi.model import Where
 from ogi.model.report import Number, Semantic
@@ -39,18 +40,28 @@ def squeeze(text: str) -> str:
 
 def parse_cell(text: str, kind: Kind, where: Where) -> Printed | None:
     """The value of one cell, or None when the cell holds text rather than a value."""
+    parsed = _parse(text, kind)
+    if parsed is None:
+        return None
+    value, semantic, unit, note = parsed
+    return Printed(value, semantic, text, where, unit, note)
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str, kind: Kind) -> tuple[Number | None, Semantic, str | None, str | None] | None:
+    # Cached: the same few printed strings ("0", "1", "") make up most cells of every report.
     s = squeeze(text)
     if not s:
-        return Printed(None, "blank", text, where)
+        return None, "blank", None, None
     if s in PLACEHOLDERS:
-        return Printed(None, "na", text, where)
+        return None, "na", None, None
     m = NUMBER.fullmatch(s)
     if not m:
         return None
-    return _typed(m, kind, text, where)
+    return _typed(m, kind)
 
 
-def _typed(m: re.Match[str], kind: Kind, raw: str, where: Where) -> Printed:
+def _typed(m: re.Match[str], kind: Kind) -> tuple[Number, Semantic, str | None, str | None]:
     digits = m["int"].replace(",", "")
     negative = m["sign"] in ("-", "−")
     unit = m["unit"]
@@ -65,7 +76,7 @@ def _typed(m: re.Match[str], kind: Kind, raw: str, where: Where) -> Printed:
         value = -int(digits) if negative else int(digits)
     kept_unit = unit if unit == "元" and kind == "amount" else None
     semantic: Semantic = "zero" if value == 0 else "number"
-    return Printed(value, semantic, raw, where, kept_unit, m["note"] or None)
+    return value, semantic, kept_unit, m["note"] or None
 
 
 CELL_PATTERNS: dict[Kind, re.Pattern[str]] = {
@@ -77,5 +88,4 @@ CELL_PATTERNS: dict[Kind, re.Pattern[str]] = {
 
 def parse_piece(text: str, kind: Kind, where: Where) -> Printed | None:
     """A piece of a run-together blob that :data:`CELL_PATTERNS` accepted."""
-    m = NUMBER.fullmatch(text)
-    return _typed(m, kind, text, where) if m else None
+    return parse_cell(text, kind, where) if text else None

@@ -8,6 +8,9 @@ span keeps the text of its origin cell and points at it, so positions stay exact
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+_WHERE_NAMES = ("page", "line", "table", "row", "col", "char")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,18 +25,13 @@ class Where:
     char: int | None = None
 
     def __str__(self) -> str:
-        parts = []
-        for name, value in (
-            ("page", self.page),
-            ("line", self.line),
-            ("table", self.table),
-            ("row", self.row),
-            ("col", self.col),
-            ("char", self.char),
-        ):
-            if value is not None:
-                parts.append(f"{name} {value}")
-        return ", ".join(parts) or "document"
+        return _where_text(self)
+
+
+@lru_cache(maxsize=16384)
+def _where_text(w: Where) -> str:
+    values = (w.page, w.line, w.table, w.row, w.col, w.char)
+    return ", ".join(f"{n} {v}" for n, v in zip(_WHERE_NAMES, values, strict=True) if v is not None) or "document"
 
 
 @dataclass(slots=True)

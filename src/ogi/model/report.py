@@ -6,11 +6,12 @@ Money is :class:`~decimal.Decimal` in 万元; counts and signed changes are ``in
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import BaseModel, Field, PlainSerializer
 
 SCHEMA_VERSION = "1"
 
@@ -32,8 +33,12 @@ def json_number(value: Number | None) -> int | float | None:
     return value
 
 
-class Provenance(BaseModel):
-    model_config = ConfigDict(frozen=True)
+JsonNumber = Annotated[int | Decimal, PlainSerializer(json_number, when_used="json")]
+
+
+@dataclass(slots=True)
+class Provenance:
+    """Where a value came from. A plain dataclass: a report holds hundreds of them."""
 
     where: str
     """Human-readable location, e.g. ``line 57`` or ``page 3, table 1, row 5, col 4``."""
@@ -49,20 +54,13 @@ class Provenance(BaseModel):
     """For an inferred value: the identity that fixed it."""
 
 
-class Cell(BaseModel):
-    value: Number | None = None
+@dataclass(slots=True)
+class Cell:
+    value: JsonNumber | None = None
     semantic: Semantic = "missing"
     flag: Flag | None = None
-    alternatives: list[Number] = Field(default_factory=list)
+    alternatives: list[JsonNumber | None] = field(default_factory=list)
     provenance: Provenance | None = None
-
-    @field_serializer("value")
-    def _value(self, v: Number | None) -> int | float | None:
-        return json_number(v)
-
-    @field_serializer("alternatives")
-    def _alts(self, v: list[Number]) -> list[int | float | None]:
-        return [json_number(x) for x in v]
 
 
 class Finding(BaseModel):

@@ -98,6 +98,7 @@ class Template:
     extension_columns: tuple[Column, ...]
     extras: tuple[dict[str, str], ...]
     raw: dict = field(repr=False, compare=False)
+    kinds: dict[str, Kind] = field(repr=False, compare=False, default_factory=dict)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -114,13 +115,8 @@ class Template:
         raise KeyError(f"{table}.{key}")
 
     def kind_of(self, cell_key: str) -> Kind:
-        table, rest = cell_key.split(".", 1)
-        row_key, col = rest.rsplit(".", 1)
-        if table == "active":
-            if row_key.startswith("extra."):
-                return "count"
-            return next(c.kind for c in self.row(table, row_key).columns if c.key == col)
-        return "count"
+        """The value kind of a cell; extension cells (subtotals, extra lines) are counts."""
+        return self.kinds.get(cell_key, "count")
 
     def label_of(self, cell_key: str) -> str:
         """A reviewer's name for a cell: row label and column label."""
@@ -207,6 +203,7 @@ def _build(raw: dict) -> Template:
         extension_columns=_columns(tables["requests"]["extension_columns"]),
         extras=tuple(raw["extras"]),
         raw=raw,
+        kinds={r.cell_key(c.key): c.kind for r in rows for c in r.columns},
     )
 
 

@@ -1,0 +1,329 @@
+"""Readers: real corpus files, renditions of synthetic reports read back, and unreadable input.
+
+Grids are checked cell by cell against the truth: table 三's values sit in grid columns 4–10 of
+the row labelled like the template row, table 四's fifteen values in the last row, table 二's in
+the origin cells right of the row label.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from rapidfuzz import fuzz
+
+from ogi.errors import InputError
+from ogi.model import Document, Table, get_template
+from ogi.readers import docx as docx_reader
+from ogi.readers import html as html_reader
+from ogi.readers import read_document
+from ogi.readers._util import is_page_number
+from ogi.readers.doc import convert_many, soffice_path
+from ogi.render.docx import render_docx
+from ogi.render.html import render_html
+from ogi.render.synth import SynthReport, synth_report
+from tests.conftest import CORPUS, need
+
+libreoffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
+
+
+def _norm(s: str) -> str:
+    s = "".join(unicodedata.normalize("NFKC", s).split())
+    return re.sub(r"^(\d+)、", r"\1.", s).replace("“", '"').replace("”", '"')
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text) if text else None
+    except InvalidOperation:
+        return Decimal("NaN")
+
+
+def _same(text: str, expected: object) -> bool:
+    got = _number(text)
+    if expected is None or got is None:
+        return got is None and expected is None
+    return got == Decimal(str(expected))
+
+
+def _find(doc: Document, width: int) -> Table:
+    return next(t for t in doc.tables if len(t.rows[0]) == width)
+
+
+def check_grids(doc: Document, template_id: str, truth: dict[str, object], *, active: bool = True) -> None:
+    t = get_template(template_id)
+    requests, appeals = _find(doc, 10), _find(doc, 15)
+    groups = {g["key"]: g["ordinal"] + g["text"] for g in t.requests_groups}
+    rows = requests.rows[3:]
+    for spec in t.rows_of("requests"):
+        expected = [truth.get(k) for k in spec.cell_keys]
+        want = _norm(groups.get(spec.group or "", "") + spec.official_label)
+
+        def label(row: list) -> str:
+            return _norm((row[1].text if row[1].text != row[2].text else "") + row[2].text)
+
+        best = max(rows, key=lambda row, w=want: fuzz.ratio(label(row), w))
+        if fuzz.ratio(label(best), want) < 80:
+            assert all(v is None for v in expected), f"no row for {spec.key}"
+            continue  # a row the document does not print (its truth is null)
+        got = [c.text for c in best[3:10]]
+        assert all(_same(g, e) for g, e in zip(got, expected, strict=True)), (spec.key, got, expected)
+    keys = [k for spec in t.rows_of("appeals") for k in spec.cell_keys]
+    got = [c.text for c in appeals.rows[-1]]
+    assert all(_same(g, truth.get(k)) for g, k in zip(got, keys, strict=True)), got
+    if not active:
+        return
+    table = _find(doc, 4)
+    for spec in t.rows_of("active"):
+        row = next(r for r in table.rows if _norm(r[0].text) == _norm(spec.label))
+        values = [c.text for c in row[1:] if c.origin is None]
+        assert len(values) >= len(spec.columns), spec.key
+        for key, text in zip(spec.cell_keys, values, strict=False):
+            if not text.endswith("元"):
+                assert _same(text, truth.get(key)), (key, text, truth.get(key))
+
+
+def _corpus(name: str) -> tuple[Document, dict]:
+    path = need(CORPUS / name)
+    truth = json.loads(need(CORPUS / "truth" / f"{path.stem}.json").read_text(encoding="utf-8"))
+    return read_document(path.read_bytes(), path.name), truth
+
+
+# --- real files ------------------------------------------------------------------------------
+
+
+def test_shanghai_html_blank_cells() -> None:
+    doc, truth = _corpus("011_shanghai_szfbgt_2019.html")
+    assert doc.meta["published"] == "2020-01-31"
+    table = _find(doc, 10)
+    row = next(r for r in table.rows if r[1].text == "（一）予以公开")
+    assert [c.text for c in row[3:]] == ["258", "12", "", "", "1", "1", ""]
+    assert row[2].origin == (row[1].where.row - 1, 1)  # colspan 2 copy
+    assert all(all(c.where.table == table.where.table for c in r) for r in table.rows)
+    check_grids(doc, "2019", truth["cells"], active=False)
+
+
+@pytest.mark.parametrize("name", ["012_pingtan_2024.html", "014_pingtan_2023.html"])
+def test_pingtan_html(name: str) -> None:
+    doc, truth = _corpus(name)
+    assert [len(t.rows[0]) for t in doc.tables] == [4, 10, 15]
+    assert doc.meta["published"] == truth["published"]
+    assert "年度报告" in doc.meta["title"]
+    check_grids(doc, "2021", truth["cells"])
+
+
+@pytest.mark.parametrize("name", ["001_huaian_szf_2024.pdf", "002_hongze_qzf_2023.pdf"])
+def test_corpus_pdf(name: str) -> None:
+    doc, truth = _corpus(name)
+    assert [len(t.rows[0]) for t in doc.tables] == [4, 10, 15]  # stitched across pages
+    assert all(t.exact_columns for t in doc.tables)
+    check_grids(doc, "2021", truth["cells"])
+    text = doc.plain_text()
+    assert "一、总体情况" in text and "六、其他需要报告的事项" in text
+    assert not any(is_page_number(b.text) for b in doc.blocks if not isinstance(b, Table))
+    assert any("page numbers" in n for n in doc.notes)
+
+
+def test_hongze_pdf_appeals_row() -> None:
+    doc, _ = _corpus("002_hongze_qzf_2023.pdf")
+    assert [c.text for c in _find(doc, 15).rows[-1]] == ["10", "1"] + ["0"] * 8 + ["5"] + ["0"] * 4
+
+
+def test_huaian_pdf_label_split_by_page_break() -> None:
+    doc, _ = _corpus("001_huaian_szf_2024.pdf")
+    table = _find(doc, 10)
+    unable = [r for r in table.rows if r[2].text.startswith(("1.本机关", "2.没有", "3.补正"))]
+    assert [r[1].text for r in unable] == ["（四）无\n法提供"] * 3
+    assert unable[0][1].origin is None and unable[2][1].origin == (unable[0][1].where.row - 1, 1)
+    assert {r[0].where.page for r in unable} == {4, 5}
+
+
+# --- renditions ------------------------------------------------------------------------------
+
+
+def _report(template_id: str, seed: int = 7) -> SynthReport:
+    return synth_report(template_id, random.Random(seed))
+
+
+def _kwargs(r: SynthReport) -> dict:
+    return {"agency": r.agency, "year": r.year, "published": r.published, "sections": r.sections}
+
+
+@pytest.mark.parametrize("template_id", ["2019", "2021"])
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_rendition_round_trip(template_id: str, fmt: str) -> None:
+    r = _report(template_id)
+    if fmt == "html":
+        data = render_html(r.template, r.cells, **_kwargs(r)).encode("utf-8")
+    else:
+        data = render_docx(r.template, r.cells, **_kwargs(r))
+    doc = read_document(data, f"report.{fmt}")
+    assert doc.format == fmt
+    assert doc.meta["published"] == r.published.isoformat()
+    check_grids(doc, template_id, r.cells)
+    note = _find(doc, 10).rows
+    assert {note[i][j].origin for i in range(3) for j in range(3)} == {None, (0, 0)}  # the 3×3 note cell
+
+
+@libreoffice
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("template_id", ["2019", "2021"])
+def test_rendition_pdf_and_doc(template_id: str) -> None:
+    from ogi.render.office import render_doc, render_pdf
+
+    r = _report(template_id, seed=11)
+    html = render_html(r.template, r.cells, **_kwargs(r)).encode("utf-8")
+    docx = render_docx(r.template, r.cells, **_kwargs(r))
+    renditions = (("html.pdf", render_pdf(html)), ("docx.pdf", render_pdf(docx)), ("report.doc", render_doc(docx)))
+    for name, data in renditions:
+        doc = read_document(data, name)
+        assert doc.format == name.rsplit(".", 1)[1]
+        check_grids(doc, template_id, r.cells)
+
+
+@libreoffice
+@pytest.mark.libreoffice
+def test_convert_many(tmp_path: Path) -> None:
+    from ogi.render.office import render_doc
+
+    paths = []
+    for i, tid in enumerate(["2019", "2021"]):
+        (tmp_path / str(i)).mkdir()
+        path = tmp_path / str(i) / "report.doc"  # same names: outputs must not collide
+        r = _report(tid)
+        path.write_bytes(render_doc(render_docx(r.template, r.cells, **_kwargs(r))))
+        paths.append(path)
+    (tmp_path / "bad.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    out = convert_many([*paths, tmp_path / "bad.doc"])
+    assert out[tmp_path / "bad.doc"] is None
+    docs = [docx_reader.read(out[p] or b"", p.name) for p in paths]
+    assert [len(d.tables[0].rows) for d in docs] == [18, 14]
+
+
+# --- markup details --------------------------------------------------------------------------
+
+
+def test_html_gbk_and_split_numbers() -> None:
+    page = (
+        '<html><head><meta charset="gbk"><title>年度报告</title></head><body><p>发布时间：2024年3月8日</p>'
+        "<table><tr><td>规章</td><td><span>20</span><span>23</span></td><td>&nbsp;</td></tr>"
+        '<tr><td colspan="2">合计</td><td>1</td></tr></table><script>var x="不要";</script></body></html>'
+    )
+    doc = read_document(page.encode("gbk"), "page.html")
+    assert doc.notes == ["decoded as gb18030"] and doc.meta == {"title": "年度报告", "published": "2024年3月8日"}
+    (table,) = doc.tables
+    assert [c.text for c in table.rows[0]] == ["规章", "2023", ""]
+    assert [(c.text, c.origin) for c in table.rows[1]] == [("合计", None), ("合计", (1, 0)), ("1", None)]
+    assert "不要" not in doc.plain_text()
+
+
+def test_html_layout_tables_flattened() -> None:
+    page = (
+        "<table><tr><td><table><tr><td>一、总体情况</td></tr></table>"
+        "<table><tr><td>a</td><td>b</td></tr><tr><td>1</td><td>2</td></tr></table></td></tr></table>"
+    )
+    doc = html_reader.read(page.encode(), "x.html")
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Table"]
+
+
+def test_docx_grid_before_and_vmerge() -> None:
+    import docx
+
+    d = docx.Document()
+    t = d.add_table(rows=3, cols=3)
+    for r in range(3):
+        for c in range(3):
+            t.cell(r, c).text = f"{r}{c}"
+    t.cell(0, 2).merge(t.cell(1, 2)).text = "v"
+    tr = t.rows[2]._tr
+    tr.remove(tr.tc_lst[0])
+    tr.get_or_add_trPr().append(tr.makeelement(docx_reader.W + "gridBefore", {docx_reader.W + "val": "1"}))
+    buf = BytesIO()
+    d.save(buf)
+    (table,) = docx_reader.read(buf.getvalue(), "x.docx").tables
+    assert [[c.text for c in row] for row in table.rows] == [["00", "01", "v"], ["10", "11", "v"], ["", "21", "22"]]
+    assert table.rows[1][2].origin == (0, 2) and table.rows[2][0].origin is None
+
+
+def test_doc_without_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ogi.readers import doc as doc_reader
+
+    monkeypatch.setattr(doc_reader, "soffice_path", lambda: None)
+    with pytest.raises(InputError, match="apt-get install libreoffice-writer-nogui"):
+        read_document(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old.doc")
+
+
+def test_page_number_patterns() -> None:
+    assert all(is_page_number(s) for s in ["-3-", "— 5 —", "－ 12 －", "第3页", "第 3 页 共 6 页", "3/6"])
+    assert not any(is_page_number(s) for s in ["3", "2023", "-5", "第三项", "（一）"])
+
+
+# --- unreadable input ------------------------------------------------------------------------
+
+
+def _encrypted_pdf() -> bytes:
+    """A minimal PDF with a standard security handler whose empty user password does not open it."""
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        b"<< /Filter /Standard /V 1 /R 2 /O <" + b"ab" * 32 + b"> /U <" + b"cd" * 32 + b"> /P -4 >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<%s><%s>] >>\n" % (
+        len(objs) + 1,
+        b"0" * 32,
+        b"0" * 32,
+    )
+    return out + b"startxref\n%d\n%%%%EOF\n" % xref
+
+
+def _scanned_pdf() -> bytes:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(need(CORPUS / "002_hongze_qzf_2023.pdf").read_bytes())
+    image = pdf[0].render(scale=0.5).to_pil().convert("RGB")
+    buf = BytesIO()
+    image.save(buf, "PDF")
+    return buf.getvalue()
+
+
+def _bad_docx() -> bytes:
+    buf = BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", "<w:document><not xml")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "reason"),
+    [
+        ("locked.pdf", _encrypted_pdf, "encrypted"),
+        ("half.pdf", lambda: (b := need(CORPUS / "001_huaian_szf_2024.pdf").read_bytes())[: len(b) // 2], "truncated"),
+        ("scan.pdf", _scanned_pdf, "OCR is not supported"),
+        ("garbage.pdf", lambda: b"%PDF-1.7\n" + bytes(range(256)) * 20, "PDF"),
+        ("garbage.docx", lambda: bytes(range(256)) * 20, "not a DOCX"),
+        ("broken.docx", _bad_docx, "Word document"),
+        ("empty.html", lambda: b"", "empty"),
+        ("blank.html", lambda: b"<html><body> </body></html>", "no text"),
+    ],
+)
+def test_unreadable_input(name: str, make: Callable[[], bytes], reason: str) -> None:
+    with pytest.raises(InputError) as err:
+        read_document(make(), name)
+    assert reason in err.value.reason and "\n" not in str(err.value)
+    assert err.value.file == name
