@@ -9,6 +9,7 @@ from functools import lru_cache
 
 QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〝": '"', "〞": '"', "＂": '"'})
 WHITESPACE = re.compile(r"\s+")
+NON_SPACE = re.compile(r"\S+")
 ORDINAL_COMMA = re.compile(r"(?<=\d)[、,]")
 
 
@@ -21,19 +22,22 @@ def fold(text: str) -> str:
 def fold_with_map(text: str) -> tuple[str, list[int]]:
     """``fold(text)`` and, for each folded character, its index in ``text``."""
     norm = unicodedata.normalize("NFKC", text)
+    index: list[int] | None = None
     if len(norm) != len(text):
+        # Some character expanded (a ligature, ㈠): map character by character instead.
         chars: list[str] = []
-        index: list[int] = []
+        positions: list[int] = []
         for i, ch in enumerate(text):
             for c in unicodedata.normalize("NFKC", ch):
                 chars.append(c)
-                index.append(i)
-        norm = "".join(chars)
-    else:
-        index = list(range(len(text)))
+                positions.append(i)
+        norm, index = "".join(chars), positions
     norm = norm.translate(QUOTES)
-    keep = [i for i, ch in enumerate(norm) if not ch.isspace()]
-    folded = "".join(norm[i] for i in keep)
-    mapped = [index[i] for i in keep]
+    runs = NON_SPACE.findall(norm)
+    folded = "".join(runs)
+    kept: list[int] = []
+    for m in NON_SPACE.finditer(norm):
+        kept.extend(range(m.start(), m.end()))
+    mapped = kept if index is None else [index[i] for i in kept]
     # ``1、`` → ``1.`` keeps the length, so the map stays valid.
     return ORDINAL_COMMA.sub(".", folded), mapped

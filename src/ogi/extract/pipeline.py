@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from ogi.extract.agency import classify_level
 from ogi.extract.detect import detect_template
 from ogi.extract.metadata import read_metadata
 from ogi.extract.normalize import fold
 from ogi.extract.plausible import score
 from ogi.extract.readings import Reading
+from ogi.extract.region import resolve_region
 from ogi.extract.sections import SectionHit, locate_sections, section_texts
 from ogi.extract.solve import Resolved, RowChoice, resolve
 from ogi.extract.stream import Stream
-from ogi.extract.tables import Region, RowRead, TablesRead, read_tables
+from ogi.extract.tables import RowRead, TableRegion, TablesRead, read_tables
 from ogi.extract.values import Printed
 from ogi.model import Cell, Document, Provenance, Report
+from ogi.model.report import Region
 from ogi.model.template import Equation, Template
 
 REQUESTS_START = ("本列数据的勾稽关系", "申请人情况", "本年新收政府信息公开申请数量")
 APPEALS_START = ("行政复议",)
 
 
-def _regions(stream: Stream, hits: list[SectionHit]) -> dict[str, Region]:
+def _regions(stream: Stream, hits: list[SectionHit]) -> dict[str, TableRegion]:
     at = {h.key: h.hit for h in hits}
     end = len(stream.folded)
 
@@ -34,9 +37,9 @@ def _regions(stream: Stream, hits: list[SectionHit]) -> dict[str, Region]:
     p_lo = at["appeals"].end if "appeals" in at else (p_start or end)
     p_hi = at["problems"].start if "problems" in at else (at["other"].start if "other" in at else end)
     return {
-        "active": Region(a_lo, r_start if r_start is not None else end),
-        "requests": Region(r_lo, p_start if p_start is not None else end),
-        "appeals": Region(p_lo, max(p_hi, p_lo)),
+        "active": TableRegion(a_lo, r_start if r_start is not None else end),
+        "requests": TableRegion(r_lo, p_start if p_start is not None else end),
+        "appeals": TableRegion(p_lo, max(p_hi, p_lo)),
     }
 
 
@@ -94,6 +97,18 @@ def _active_resolved(rr: RowRead) -> dict[str, Resolved]:
     return out
 
 
+def _level(agency: str | None) -> str | None:
+    return classify_level(agency) if agency else None
+
+
+def _region(agency: str | None, title: str | None, text: str) -> Region | None:
+    if not agency and not title:
+        return None
+    r = resolve_region(agency or "", text[:5000], title or "")
+    return Region(code=r.code, name=r.name, level=r.level, ambiguous=r.ambiguous,
+                  candidates=[tuple(c) for c in r.candidates], reason=r.reason)
+
+
 def extract(document: Document) -> tuple[Report, TablesRead]:
     """The report's cells, sections and metadata; the raw reading for the checks."""
     stream = Stream(document)
@@ -131,6 +146,8 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
         template=template.id,  # type: ignore[arg-type]
         year=meta.year,
         agency=meta.agency,
+        agency_level=_level(meta.agency),
+        region=_region(meta.agency, meta.title, stream.text),
         published=meta.published,
         cells=cells,
         sections=section_texts(stream, hits),

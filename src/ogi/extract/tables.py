@@ -65,7 +65,7 @@ class TablesRead:
 
 
 @dataclass(frozen=True, slots=True)
-class Region:
+class TableRegion:
     lo: int
     hi: int
 
@@ -91,7 +91,7 @@ def _header_cols(table: Table | None, labels: list[str]) -> dict[int, int] | Non
     return found if len(found) == len(labels) else None
 
 
-def read_tables(stream: Stream, template: Template, regions: dict[str, Region]) -> TablesRead:
+def read_tables(stream: Stream, template: Template, regions: dict[str, TableRegion]) -> TablesRead:
     out = TablesRead()
     _read_active(stream, template, regions["active"], out)
     _read_requests(stream, template, regions["requests"], out)
@@ -102,7 +102,7 @@ def read_tables(stream: Stream, template: Template, regions: dict[str, Region]) 
 def _labelled_rows(
     stream: Stream,
     specs: list[tuple[RowSpec | None, str, list[str], str]],
-    region: Region,
+    region: TableRegion,
 ) -> list[tuple[RowSpec | None, str, Hit | None]]:
     """Hits for labels in order; a label that is not printed exactly is looked for fuzzily
     between its neighbours."""
@@ -121,14 +121,14 @@ def _labelled_rows(
     return [(s[0], s[1], h) for s, h in zip(specs, hits, strict=True)]
 
 
-def _stops(hits: list[Hit | None], region: Region) -> list[int]:
+def _stops(hits: list[Hit | None], region: TableRegion) -> list[int]:
     stops = []
     for i in range(len(hits)):
         stops.append(next((h.start for h in hits[i + 1 :] if h), region.hi))
     return stops
 
 
-def _read_active(stream: Stream, template: Template, region: Region, out: TablesRead) -> None:
+def _read_active(stream: Stream, template: Template, region: TableRegion, out: TablesRead) -> None:
     specs = [(r, r.key, [r.label, *r.aliases], "") for r in template.rows_of("active")]
     located = _labelled_rows(stream, specs, region)
     hits = [h for _, _, h in located]
@@ -159,7 +159,7 @@ def _extras(junk: list[Piece], template: Template, out: TablesRead) -> None:
             out.extras[f"active.extra.{slug}"] = (printed, label)
 
 
-def _read_requests(stream: Stream, template: Template, region: Region, out: TablesRead) -> None:
+def _read_requests(stream: Stream, template: Template, region: TableRegion, out: TablesRead) -> None:
     rows = template.rows_of("requests")
     groups = {g["key"]: g for g in template.requests_groups}
     header = fold(stream.folded[region.lo : region.hi][:400])
@@ -228,7 +228,7 @@ def _read_requests(stream: Stream, template: Template, region: Region, out: Tabl
         out.rows.append(rr)
 
 
-def _read_appeals(stream: Stream, template: Template, region: Region, out: TablesRead) -> None:
+def _read_appeals(stream: Stream, template: Template, region: TableRegion, out: TablesRead) -> None:
     header = find_sequence(stream, APPEALS_HEADER, region.lo, region.hi)
     out.found["appeals"] = len(header) >= 5
     specs = template.rows_of("appeals")

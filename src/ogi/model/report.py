@@ -79,6 +79,19 @@ class SectionText(BaseModel):
     where: str
 
 
+class Region(BaseModel):
+    """The administrative division a report's issuer belongs to, from the bundled division table."""
+
+    code: str | None = None
+    name: str | None = None
+    """The full path, e.g. 江苏省淮安市洪泽区."""
+    level: str | None = None
+    """province, city, county or town."""
+    ambiguous: bool = False
+    candidates: list[tuple[str, str]] = Field(default_factory=list)
+    reason: str = ""
+
+
 class Report(BaseModel):
     schema_version: str = SCHEMA_VERSION
     file: str
@@ -86,6 +99,9 @@ class Report(BaseModel):
     template: Literal["2019", "2021"] | None = None
     year: int | None = None
     agency: str | None = None
+    agency_level: str | None = None
+    """部委, 省, 市, 县区, 乡镇街道 or 部门."""
+    region: Region | None = None
     published: date | None = None
     meta: dict[str, Any] = Field(default_factory=dict)
     cells: dict[str, Cell] = Field(default_factory=dict)
@@ -123,6 +139,8 @@ class Report(BaseModel):
             "template": self.template,
             "year": self.year,
             "agency": self.agency,
+            "agency_level": self.agency_level,
+            "region": self.region.model_dump() if self.region else None,
             "published": self.published.isoformat() if self.published else None,
             "cells": {k: json_number(c.value) for k, c in self.cells.items()},
             "flags": flags,
