@@ -145,3 +145,21 @@ def test_broken_printed_subtotal_is_reported() -> None:
     i8 = [f for f in r.findings if f.rule == "I8"]
     assert i8 and i8[0].keys[0] == "requests.unable.subtotal.natural"
     assert {k: r.cells[k].value for k in cells} == cells
+
+
+def test_amount_units_from_the_header() -> None:
+    from decimal import Decimal
+
+    from ogi.render.text import render_text
+
+    rep = synth_report("2019", random.Random(2))
+    rep.cells["active.procurement.amount"] = Decimal("3516.02653")
+    text = render_text(rep, "tsv")
+    plain = ogi.parse_bytes(text.encode(), "plain.txt")
+    assert plain.cells["active.procurement.amount"].value == Decimal("3516.02653")
+    assert any(f.rule == "UNIT_AMBIGUOUS" for f in plain.findings)  # the official header prints no unit
+    in_yuan = text.replace("采购总金额", "采购总金额（元）").replace("\t3516.02653", "\t35160265.3")
+    converted = ogi.parse_bytes(in_yuan.encode(), "yuan.txt").cells["active.procurement.amount"]
+    assert converted.value == Decimal("3516.02653") and converted.provenance.unit == "元"
+    in_wan = text.replace("采购总金额", "采购总金额（单位：万元）")
+    assert not any(f.rule == "UNIT_AMBIGUOUS" for f in ogi.parse_bytes(in_wan.encode(), "wan.txt").findings)

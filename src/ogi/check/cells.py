@@ -105,8 +105,13 @@ def check_flags(report: Report, template: Template) -> list[Finding]:
 
 def check_units(report: Report, template: Template) -> list[Finding]:
     out = []
+    header_units = report.meta.get("amount_units", {})
     for key, cell in report.cells.items():
         p = cell.provenance
+        if key in header_units and not header_units[key] and p is not None and p.unit is None and cell.value:
+            out.append(Finding(rule="UNIT_AMBIGUOUS", severity="warning", keys=[key], printed=p.raw,
+                               message=f"「{_label(template, key)}」印为{p.raw}，表头和数值都未注明单位；"
+                                       "按格式以万元计，请确认原文是否以元为单位。"))
         if p and p.unit == "元":
             out.append(
                 Finding(

@@ -37,6 +37,10 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
             failed += 1
             click.echo(f"ogi: {e}", err=True)
             continue
+        except Exception as e:  # a bug must not hide the other files' results
+            failed += 1
+            click.echo(f"ogi: {path}: internal error ({type(e).__name__}: {e}); please report it", err=True)
+            continue
         if as_json:
             results.append(report.summary())
         else:

@@ -159,6 +159,7 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
             "template_by_year": detection.by_year,
             **{k: v for k, v in document.meta.items() if k not in ("title",)},
             **tables.layout,
+            "amount_units": tables.amount_units,
             "reader_notes": document.notes,
         },
     )

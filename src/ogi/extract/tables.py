@@ -9,14 +9,15 @@ a value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from ogi.extract.locate import Hit, find_label, find_sequence
 from ogi.extract.normalize import fold
 from ogi.extract.readings import RowValues, row_values
 from ogi.extract.segment import Sum
 from ogi.extract.stream import Piece, Stream
-from ogi.extract.values import Printed, parse_cell
+from ogi.extract.values import YUAN_PER_WAN, Printed, parse_cell
 from ogi.model import Table, Where
 from ogi.model.template import Kind, RowSpec, Template
 
@@ -41,6 +42,8 @@ APPEALS_HEADER = [
     "尚未审结",
     "总计",
 ]
+HEADER_UNIT = re.compile(r"[（(].*?[）)]")
+UNIT_AFTER = re.compile(r"\((?:单位)?:?(万元|元)")
 EXTRA_LINE = re.compile(r"^(?P<label>.{4,}?)[:：]\s*(?P<value>[+\-]?\d[\d,]*(?:\.\d+)?)\s*(?P<unit>[^\d\s]{0,3})$")
 
 
@@ -61,6 +64,8 @@ class TablesRead:
     extras: dict[str, tuple[Printed, str]] = field(default_factory=dict)
     found: dict[str, bool] = field(default_factory=dict)
     layout: dict[str, str] = field(default_factory=dict)
+    amount_units: dict[str, str] = field(default_factory=dict)
+    """Amount cell → the unit its column header prints ('' when none)."""
     junk: list[Piece] = field(default_factory=list)
 
 
@@ -143,7 +148,32 @@ def _read_active(stream: Stream, template: Template, region: TableRegion, out: T
             rr.values = row_values(pieces, kinds, [])
             rr.where = stream.where_at(stream.to_text(hit.start))
             _extras(rr.values.junk, template, out)
+            for i, col in enumerate(spec.columns):
+                if col.kind == "amount":
+                    unit = _header_unit(stream, col.label, region)
+                    out.amount_units[spec.cell_key(col.key)] = unit
+                    if unit == "元":
+                        _to_wan(rr.values, i)
         out.rows.append(rr)
+
+
+def _header_unit(stream: Stream, label: str, region: TableRegion) -> str:
+    """The unit an amount column's header prints: 万元, 元, or '' when it prints none."""
+    base = fold(HEADER_UNIT.sub("", label))
+    p = stream.folded.find(base, region.lo, region.hi)
+    if p < 0:
+        return ""
+    m = UNIT_AFTER.match(stream.folded, p + len(base))
+    return m.group(1) if m else ""
+
+
+def _to_wan(values: RowValues, i: int) -> None:
+    """Amounts under a header in 元 that print no unit of their own: convert to 万元."""
+    for reading in values.readings:
+        p = reading.values[i]
+        if p is not None and p.value is not None and p.unit is None:
+            converted = replace(p, value=(Decimal(p.value) / YUAN_PER_WAN).normalize(), unit="元")
+            reading.values = (*reading.values[:i], converted, *reading.values[i + 1:])
 
 
 def _extras(junk: list[Piece], template: Template, out: TablesRead) -> None:
