@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ogi.model import Finding, Report
+from ogi.model.report import Severity
 from ogi.model.template import Template
 
 
@@ -41,6 +42,14 @@ def check_kinds(report: Report, template: Template) -> list[Finding]:
     return out
 
 
+FLAG_FINDINGS: dict[str, tuple[str, Severity, str]] = {
+    "inferred": ("INFERRED_VALUE", "info", "{n}个单元格原文未填，已按勾稽关系唯一推出（已标记为推算值）。"),
+    "missing": ("MISSING_CELL", "warning", "{n}个单元格原文没有数值：{names}。请补全或核对原文。"),
+    "blank": ("BLANK_CELL", "warning", "{n}个单元格留空（未填0）：{names}。按格式要求应填写数字，零值写0。"),
+    "na": ("PLACEHOLDER_CELL", "warning", "{n}个单元格填写了“/”“—”或“无”等符号而非数字：{names}。零值应写0。"),
+}
+
+
 def check_flags(report: Report, template: Template) -> list[Finding]:
     """One finding per kind of flag, naming every cell that has it."""
     groups: dict[str, list[str]] = {}
@@ -54,52 +63,19 @@ def check_flags(report: Report, template: Template) -> list[Finding]:
             f"{'、'.join('空' if a is None else str(a) for a in report.cells[k].alternatives)}）"
             for k in keys[:8]
         )
+        more = "……" if len(keys) > 8 else ""
         out.append(
             Finding(
                 rule="UNCERTAIN_VALUE",
                 severity="warning",
                 keys=keys,
-                message=f"{len(keys)}个单元格的数字连在一起或位置错乱，无法唯一确定：{detail}"
-                f"{'……' if len(keys) > 8 else ''}。请对照原文核实。",
+                message=f"{len(keys)}个单元格的数字连在一起或位置错乱，无法唯一确定：{detail}{more}。请对照原文核实。",
             )
         )
-    if keys := groups.get("inferred"):
-        out.append(
-            Finding(
-                rule="INFERRED_VALUE",
-                severity="info",
-                keys=keys,
-                message=f"{len(keys)}个单元格原文未填，已按勾稽关系唯一推出（已标记为推算值）。",
-            )
-        )
-    if keys := groups.get("missing"):
-        out.append(
-            Finding(
-                rule="MISSING_CELL",
-                severity="warning",
-                keys=keys,
-                message=f"{len(keys)}个单元格原文没有数值：{'、'.join(_label(template, k) for k in keys[:6])}"
-                f"{'等' if len(keys) > 6 else ''}。请补全或核对原文。",
-            )
-        )
-    if keys := groups.get("blank"):
-        out.append(
-            Finding(
-                rule="BLANK_CELL",
-                severity="warning",
-                keys=keys,
-                message=f"{len(keys)}个单元格留空（未填0）。按格式要求应填写数字，零值写0。",
-            )
-        )
-    if keys := groups.get("na"):
-        out.append(
-            Finding(
-                rule="PLACEHOLDER_CELL",
-                severity="warning",
-                keys=keys,
-                message=f"{len(keys)}个单元格填写了“/”“—”或“无”等符号而非数字，零值应写0。",
-            )
-        )
+    for flag, (rule, severity, text) in FLAG_FINDINGS.items():
+        if keys := groups.get(flag):
+            names = "、".join(_label(template, k) for k in keys[:6]) + ("等" if len(keys) > 6 else "")
+            out.append(Finding(rule=rule, severity=severity, keys=keys, message=text.format(n=len(keys), names=names)))
     return out
 
 
@@ -109,9 +85,16 @@ def check_units(report: Report, template: Template) -> list[Finding]:
     for key, cell in report.cells.items():
         p = cell.provenance
         if key in header_units and not header_units[key] and p is not None and p.unit is None and cell.value:
-            out.append(Finding(rule="UNIT_AMBIGUOUS", severity="warning", keys=[key], printed=p.raw,
-                               message=f"「{_label(template, key)}」印为{p.raw}，表头和数值都未注明单位；"
-                                       "按格式以万元计，请确认原文是否以元为单位。"))
+            out.append(
+                Finding(
+                    rule="UNIT_AMBIGUOUS",
+                    severity="warning",
+                    keys=[key],
+                    printed=p.raw,
+                    message=f"「{_label(template, key)}」印为{p.raw}，表头和数值都未注明单位；"
+                    "按格式以万元计，请确认原文是否以元为单位。",
+                )
+            )
         if p and p.unit == "元":
             out.append(
                 Finding(

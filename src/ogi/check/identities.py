@@ -20,16 +20,8 @@ RULE_TEXT = {
 
 
 def active_equations(template: Template, report: Report) -> list[Equation]:
-    keys = set(report.cells)
     printed = {k for k, c in report.cells.items() if c.semantic != "missing"}
-    out = []
-    for eq in template.equations:
-        if eq.optional and not all(k in keys for k in eq.keys):
-            continue
-        eq = eq.substituted(printed)
-        if all(k in keys for k in eq.keys):
-            out.append(eq)
-    return out
+    return template.applicable_equations(set(report.cells), printed)
 
 
 def _fmt(v: Number) -> str:

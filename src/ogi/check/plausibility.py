@@ -105,11 +105,21 @@ def check_dates(report: Report, template: Template) -> list[Finding]:
         out.append(Finding(rule="MISSING_AGENCY", severity="warning", message="未能从标题确定发布机关名称。"))
     elif report.region is not None and report.region.ambiguous:
         names = "、".join(name for _, name in report.region.candidates[:5])
-        out.append(Finding(rule="REGION_AMBIGUOUS", severity="info",
-                           message=f"「{report.agency}」对应多个行政区划（{names}），正文也未能确定，未作猜测。"))
+        out.append(
+            Finding(
+                rule="REGION_AMBIGUOUS",
+                severity="info",
+                message=f"「{report.agency}」对应多个行政区划（{names}），正文也未能确定，未作猜测。",
+            )
+        )
     elif report.region is not None and report.region.code is None:
-        out.append(Finding(rule="REGION_UNKNOWN", severity="info",
-                           message=f"未能确定「{report.agency}」所在的行政区划：{report.region.reason}"))
+        out.append(
+            Finding(
+                rule="REGION_UNKNOWN",
+                severity="info",
+                message=f"未能确定「{report.agency}」所在的行政区划：{report.region.reason}",
+            )
+        )
     if report.published and report.year:
         limit = deadline(report.agency, report.year)
         if report.published > limit:

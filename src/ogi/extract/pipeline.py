@@ -16,7 +16,6 @@ from ogi.extract.tables import RowRead, TableRegion, TablesRead, read_tables
 from ogi.extract.values import Printed
 from ogi.model import Cell, Document, Provenance, Report
 from ogi.model.report import Region
-from ogi.model.template import Equation, Template
 
 REQUESTS_START = ("本列数据的勾稽关系", "申请人情况", "本年新收政府信息公开申请数量")
 APPEALS_START = ("行政复议",)
@@ -41,17 +40,6 @@ def _regions(stream: Stream, hits: list[SectionHit]) -> dict[str, TableRegion]:
         "requests": TableRegion(r_lo, p_start if p_start is not None else end),
         "appeals": TableRegion(p_lo, max(p_hi, p_lo)),
     }
-
-
-def _equations(template: Template, keys: set[str], printed_rows: set[str]) -> list[Equation]:
-    out = []
-    for eq in template.equations:
-        if eq.optional and not all(k in keys for k in eq.keys):
-            continue
-        eq = eq.substituted(printed_rows)
-        if all(k in keys for k in eq.keys):
-            out.append(eq)
-    return out
 
 
 def _cell(r: Resolved | None, label: str | None) -> Cell:
@@ -105,8 +93,14 @@ def _region(agency: str | None, title: str | None, text: str) -> Region | None:
     if not agency and not title:
         return None
     r = resolve_region(agency or "", text[:5000], title or "")
-    return Region(code=r.code, name=r.name, level=r.level, ambiguous=r.ambiguous,
-                  candidates=[tuple(c) for c in r.candidates], reason=r.reason)
+    return Region(
+        code=r.code,
+        name=r.name,
+        level=r.level,
+        ambiguous=r.ambiguous,
+        candidates=[tuple(c) for c in r.candidates],
+        reason=r.reason,
+    )
 
 
 def extract(document: Document) -> tuple[Report, TablesRead]:
@@ -123,7 +117,7 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
         keys.extend(k for k in rr.keys if k not in keys)
     keyset = set(keys)
     printed_rows = {k for rr in tables.rows if rr.hit for k in rr.keys}
-    equations = _equations(template, keyset, printed_rows)
+    equations = template.applicable_equations(keyset, printed_rows)
 
     choices = [
         RowChoice(rr.keys, rr.values.readings if rr.values else []) for rr in tables.rows if rr.table != "active"

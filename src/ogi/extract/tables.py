@@ -173,7 +173,7 @@ def _to_wan(values: RowValues, i: int) -> None:
         p = reading.values[i]
         if p is not None and p.value is not None and p.unit is None:
             converted = replace(p, value=(Decimal(p.value) / YUAN_PER_WAN).normalize(), unit="元")
-            reading.values = (*reading.values[:i], converted, *reading.values[i + 1:])
+            reading.values = (*reading.values[:i], converted, *reading.values[i + 1 :])
 
 
 def _extras(junk: list[Piece], template: Template, out: TablesRead) -> None:

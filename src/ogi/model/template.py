@@ -133,6 +133,18 @@ class Template:
             return f"{label}小计·{col}"
         return cell_key
 
+    def applicable_equations(self, keys: set[str], printed: set[str]) -> list[Equation]:
+        """The identities that apply to a report with these cells: local-variant identities
+        only where their cells exist, and a group's printed subtotal in place of unprinted parts."""
+        out = []
+        for eq in self.equations:
+            if eq.optional and not all(k in keys for k in eq.keys):
+                continue
+            eq = eq.substituted(printed)
+            if all(k in keys for k in eq.keys):
+                out.append(eq)
+        return out
+
     def covers_year(self, year: int) -> bool:
         return year >= self.first_year and (self.last_year is None or year <= self.last_year)
 
