@@ -27,7 +27,8 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
     """Parse report FILES (text, Markdown, HTML, DOCX, DOC/WPS, PDF) and check them."""
     from ogi.cli.view import print_report
 
-    console = Console()
+    # Piped output gets a width that fits table 三, not rich's default of 80 columns.
+    console = Console(width=None if sys.stdout.isatty() else 132)
     results = []
     failed = 0
     for path in files:

@@ -18,17 +18,26 @@ MARKS = {
     "na": ("/", "magenta"),
 }
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
-LEGEND = "* 推算值（勾稽关系推出）  ? 不确定（另有可能的值）  ∅ 原文缺失  □ 原文留空  / 原文为“/”“—”或“无”"
+LEGEND = (
+    "! 不满足勾稽关系  * 推算值（勾稽关系推出）  ? 不确定（另有可能的值）  ∅ 原文缺失  □ 原文留空  / 原文为“/”“—”或“无”"
+)
 
 
-def _cell(cell: Cell | None) -> Text:
+def _cell(cell: Cell | None, broken: bool = False) -> Text:
     if cell is None:
         return Text("")
     shown = "" if cell.value is None else str(cell.value)
+    if broken:
+        return Text(shown + "!", style="bold red")
     if cell.flag in MARKS:
         mark, style = MARKS[cell.flag]
         return Text(shown + mark, style=style)
     return Text(shown)
+
+
+def _broken(report: Report) -> set[str]:
+    """The printed side of every broken identity: the cell a reviewer should look at first."""
+    return {f.keys[0] for f in report.findings if f.severity == "error" and f.rule[:1] == "I" and f.keys}
 
 
 def _active(report: Report) -> Table:
@@ -52,7 +61,7 @@ def _active(report: Report) -> Table:
 def _requests(report: Report) -> Table:
     template = get_template(report.template or "2021")
     t = Table(title="三、收到和处理政府信息公开申请情况", title_justify="left")
-    t.add_column("")
+    t.add_column("", no_wrap=True)
     columns = [c.key for c in template.requests_columns]
     has_subtotal = any(k.endswith(".legal_subtotal") for k in report.cells)
     if has_subtotal:
@@ -60,6 +69,7 @@ def _requests(report: Report) -> Table:
     labels = {c.key: c.label for c in template.requests_columns} | {"legal_subtotal": "小计"}
     for c in columns:
         t.add_column(labels[c], justify="right")
+    broken = _broken(report)
     keys_in_order = []
     for row in template.rows_of("requests"):
         group = row.key.split(".")[0]
@@ -74,7 +84,8 @@ def _requests(report: Report) -> Table:
             if "subtotal" in key
             else template.row("requests", key).official_label
         )
-        t.add_row(label[:28], *[_cell(report.cells.get(f"{prefix}.{c}")) for c in columns])
+        cells = [_cell(report.cells.get(k), k in broken) for k in (f"{prefix}.{c}" for c in columns)]
+        t.add_row(label if len(label) <= 16 else label[:15] + "…", *cells)
     return t
 
 
