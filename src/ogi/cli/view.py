@@ -95,10 +95,10 @@ def _appeals(report: Report) -> Table:
     t.add_column("")
     for c in template.appeals_columns:
         t.add_column(c.label, justify="right")
+    broken = _broken(report)
     for row in template.rows_of("appeals"):
-        t.add_row(
-            (row.heading + "·" if row.heading else "") + row.label, *[_cell(report.cells.get(k)) for k in row.cell_keys]
-        )
+        cells = [_cell(report.cells.get(k), k in broken) for k in row.cell_keys]
+        t.add_row((row.heading + "·" if row.heading else "") + row.label, *cells)
     return t
 
 
