@@ -8,8 +8,12 @@ Run: ``python scripts/make_examples.py`` (deterministic; rewrites examples/).
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 
+from ogi.render.docx import render_docx
+from ogi.render.html import render_html
+from ogi.render.office import render_pdf
 from ogi.render.synth import synth_report
 from ogi.render.text import SHAPES, render_text
 
@@ -20,7 +24,7 @@ EXTENSIONS = {"markdown": ".md"}
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for old in OUT.glob("*.*"):
-        if old.name != "README.md":
+        if old.name != "README.md" and not (old.suffix == ".pdf" and not shutil.which("soffice")):
             old.unlink()
     for i, shape in enumerate(SHAPES):
         for template in ("2019", "2021"):
@@ -36,6 +40,16 @@ def main() -> None:
     cells[last] = str(int(cells[last]) + 3)
     lines[at] = "\t".join(cells)
     (OUT / "2021_tsv_broken_total.txt").write_text("\n".join(lines), encoding="utf-8")
+    # The other formats: a web page, a Word file and (when LibreOffice is here) a PDF.
+    for template, seed, fmt in (("2021", 21, "html"), ("2019", 22, "docx"), ("2021", 23, "pdf")):
+        rep = synth_report(template, random.Random(seed))
+        kw = {"agency": rep.agency, "year": rep.year, "published": rep.published, "sections": rep.sections}
+        if fmt == "html":
+            (OUT / f"{template}_page.html").write_text(render_html(template, rep.cells, **kw), encoding="utf-8")
+        elif fmt == "docx":
+            (OUT / f"{template}_word.docx").write_bytes(render_docx(template, rep.cells, **kw))
+        elif shutil.which("soffice"):
+            (OUT / f"{template}_print.pdf").write_bytes(render_pdf(render_docx(template, rep.cells, **kw)))
     # The same report saved as GBK, as many portals still do.
     (OUT / "2021_gbk.txt").write_bytes(
         render_text(synth_report("2021", random.Random(8)), "cell_per_line").encode("gb18030")
