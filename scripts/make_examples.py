@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import random
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
+from ogi.render._lexicon import narrative
 from ogi.render.docx import render_docx
 from ogi.render.html import render_html
 from ogi.render.office import render_pdf
@@ -50,10 +52,35 @@ def main() -> None:
             (OUT / f"{template}_word.docx").write_bytes(render_docx(template, rep.cells, **kw))
         elif shutil.which("soffice"):
             (OUT / f"{template}_print.pdf").write_bytes(render_pdf(render_docx(template, rep.cells, **kw)))
+    # One district over two years and one of its departments: cross-year checks and a rollup.
+    cols = ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")
+    last = synth_report("2021", random.Random(31), agency="淮安市洪泽区人民政府", year=2023)
+    this = synth_report("2021", random.Random(32), agency="淮安市洪泽区人民政府", year=2024)
+    carry_over(last.cells, this.cells, cols)
+    this = replace(this, sections=narrative("2021", this.year, this.agency, this.cells, random.Random(32)))
+    dept = synth_report("2021", random.Random(33), agency="淮安市洪泽区财政局", year=2024)
+    for rep in (last, this, dept):
+        name = f"hongze_{rep.year}_{'dept' if rep is dept else 'gov'}.txt"
+        (OUT / name).write_text(render_text(rep, "cell_per_line"), encoding="utf-8")
     # The same report saved as GBK, as many portals still do.
     (OUT / "2021_gbk.txt").write_bytes(
         render_text(synth_report("2021", random.Random(8)), "cell_per_line").encode("gb18030")
     )
+
+
+def carry_over(last: dict, this: dict, cols: tuple[str, ...]) -> None:
+    """Make this year's 上年结转 equal last year's 结转下年度, keeping identity I1 by adjusting 本年新收
+    (and, where that would go negative, this year's 结转下年度)."""
+    for c in cols:
+        this[f"requests.carried_over.{c}"] = last[f"requests.carried_forward.{c}"]
+    deficit = {}
+    for c in cols[:-1]:
+        new = this[f"requests.total.{c}"] + this[f"requests.carried_forward.{c}"] - this[f"requests.carried_over.{c}"]
+        deficit[c] = max(0, -new)
+        this[f"requests.carried_forward.{c}"] += deficit[c]
+        this[f"requests.new.{c}"] = new + deficit[c]
+    this["requests.carried_forward.total"] = sum(this[f"requests.carried_forward.{c}"] for c in cols[:-1])
+    this["requests.new.total"] = sum(this[f"requests.new.{c}"] for c in cols[:-1])
 
 
 if __name__ == "__main__":

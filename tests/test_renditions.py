@@ -23,7 +23,11 @@ def _kw(rep: SynthReport) -> dict:
 def _assert_exact(rep: SynthReport, data: bytes, name: str) -> None:
     report = ogi.parse_bytes(data, name)
     assert (report.template, report.year, report.agency, report.published) == (
-        rep.template, rep.year, rep.agency, rep.published)
+        rep.template,
+        rep.year,
+        rep.agency,
+        rep.published,
+    )
     got = {k: (report.cells[k].value, report.cells[k].flag) for k in rep.cells}
     assert got == {k: (v, None) for k, v in rep.cells.items()}
     assert not [f for f in report.findings if f.severity == "error"]

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from ogi import __version__
 from ogi.api import parse
+from ogi.cli.store_commands import register as register_store_commands
 from ogi.errors import OgiError
 
 
@@ -51,6 +52,9 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
     if failed:
         sys.exit(1)
+
+
+register_store_commands(main)
 
 
 @main.command("schema")

@@ -1,0 +1,244 @@
+"""Checks across years: a publisher's report against its own report of the year before.
+
+Run over :sql:`unit_reports` (one report per publisher and year), for every publisher whose
+neighbouring year is stored. The rules, all from identity 6 of ``cell-keys.md`` and the format:
+
+- ``X_CARRY_OVER`` (warning): 二、上年结转 of year t = 四、结转下年度继续办理 of year t−1, per applicant column;
+- ``X_PREV_COUNT`` (warning, 2019 template both years): 上一年项目数量 of t = that of t−1 plus 本年增/减 of t−1;
+- ``X_IN_FORCE`` (warning, 2021 template both years): 现行有效件数 of t = that of t−1 + 本年制发 − 本年废止
+  (documents also lapse at the end of their term, so a shortfall can be legitimate: the message says so);
+- ``X_TEXT_REUSE`` (info, warning from 0.98): a section's text nearly the same as last year's.
+
+Findings replace the stored ones of the publishers checked, in one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from ogi.model.template import get_template
+from ogi.store.append import append
+from ogi.store.db import Store
+
+APPLICANTS = ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")
+PREV_COUNT_ROWS = ("licensing", "other_services", "penalty", "coercion", "fees")
+IN_FORCE_ROWS = ("rules", "normative")
+TEXT_REUSE_THRESHOLD = 0.9
+_NEAR_COPY = 0.98
+_MIN_TEXT = 60  # shorter sections ("无。") are alike every year by nature
+_SHINGLE = 4
+# Years and counts change every year even in copied text; compare the words around them.
+_NOISE = re.compile(r"[\s\d０-９]+")
+
+
+@dataclass(frozen=True, slots=True)
+class CrossFinding:
+    report_id: int
+    prev_report_id: int
+    agency_id: str
+    year: int
+    rule: str
+    severity: str
+    keys: list[str]
+    message: str
+    expected: str | None = None
+    printed: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    cur: int
+    prev: int
+    agency_id: str
+    year: int
+    template: str | None
+    prev_template: str | None
+
+
+def _n(v: Decimal) -> str:
+    return format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f").rstrip("0")
+
+
+def _label(template: str | None, key: str) -> str:
+    return get_template(template or "2021").label_of(key)
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of the texts' 4-character shingles, digits and spaces removed: linear
+    time, where difflib's ratio is quadratic on long sections."""
+    a, b = _NOISE.sub("", a), _NOISE.sub("", b)
+    sa = {a[i : i + _SHINGLE] for i in range(max(1, len(a) - _SHINGLE + 1))}
+    sb = {b[i : i + _SHINGLE] for i in range(max(1, len(b) - _SHINGLE + 1))}
+    return len(sa & sb) / len(sa | sb) if sa or sb else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Val:
+    value: Decimal
+    flag: str | None
+    alternatives: tuple[Decimal, ...]
+
+
+Cells = dict[str, _Val]
+
+
+def _note(v: _Val, expected: Decimal, inputs: Iterable[_Val | None]) -> str:
+    """What a reviewer should know about the readings: a misread run-together number is the
+    commonest cause of a cross-year break, and last year's figure often says which reading is right."""
+    note = ""
+    if v.flag == "uncertain" and v.alternatives:
+        fit = f"，其中{_n(expected)}与上年报告相符，宜取此数" if expected in v.alternatives else ""
+        note = f"（此数是不确定读数，另可读作{'、'.join(_n(a) for a in v.alternatives)}{fit}）"
+    elif v.flag == "inferred":
+        note = "（此数原文未印，是按表内勾稽关系推算的）"
+    if any(i is not None and i.flag == "uncertain" for i in inputs):
+        note += "（上年报告的相关数字也是不确定读数）"
+    return note
+
+
+def _finding(p: _Pair, rule: str, keys: list[str], v: _Val, expected: Decimal, msg: str) -> CrossFinding:
+    return CrossFinding(p.cur, p.prev, p.agency_id, p.year, rule, "warning", keys, msg, _n(expected), _n(v.value))
+
+
+def _carry_over(p: _Pair, cur: Cells, prev: Cells) -> Iterable[CrossFinding]:
+    for col in APPLICANTS:
+        k_now, k_then = f"requests.carried_over.{col}", f"requests.carried_forward.{col}"
+        now, then = cur.get(k_now), prev.get(k_then)
+        if now is None or then is None or now.value == then.value:
+            continue
+        msg = (
+            f"{p.year}年「{_label(p.template, k_now)}」为{_n(now.value)}，但{p.year - 1}年报告的"
+            f"「{_label(p.prev_template, k_then)}」为{_n(then.value)}{_note(now, then.value, [then])}。"
+            "上年结转数应等于上年报告的结转下年度数，请核对两份报告。"
+        )
+        yield _finding(p, "X_CARRY_OVER", [k_now, k_then], now, then.value, msg)
+
+
+def _prev_count(p: _Pair, cur: Cells, prev: Cells) -> Iterable[CrossFinding]:
+    if p.template != "2019" or p.prev_template != "2019":
+        return
+    for row in PREV_COUNT_ROWS:
+        key, change = f"active.{row}.prev_count", f"active.{row}.change"
+        now, base, delta = cur.get(key), prev.get(key), prev.get(change)
+        if now is None or base is None or delta is None or now.value == base.value + delta.value:
+            continue
+        expected = base.value + delta.value
+        msg = (
+            f"{p.year}年「{_label('2019', key)}」为{_n(now.value)}{_note(now, expected, [base, delta])}，"
+            f"但{p.year - 1}年报告的上一年项目数量{_n(base.value)}加本年增/减"
+            f"{'+' if delta.value >= 0 else ''}{_n(delta.value)}应为{_n(expected)}。请核对两年的项目数量。"
+        )
+        yield _finding(p, "X_PREV_COUNT", [key, change], now, expected, msg)
+
+
+def _in_force(p: _Pair, cur: Cells, prev: Cells) -> Iterable[CrossFinding]:
+    if p.template != "2021" or p.prev_template != "2021":
+        return
+    for row in IN_FORCE_ROWS:
+        key, made, repealed = (f"active.{row}.{c}" for c in ("in_force", "made", "repealed"))
+        now, base, m, r = cur.get(key), prev.get(key), cur.get(made), cur.get(repealed)
+        if now is None or base is None or m is None or r is None:
+            continue
+        expected = base.value + m.value - r.value
+        if now.value == expected:
+            continue
+        msg = (
+            f"{p.year}年「{_label('2021', key)}」为{_n(now.value)}{_note(now, expected, [base])}，"
+            f"但按{p.year - 1}年报告的现行有效件数{_n(base.value)}加本年制发{_n(m.value)}、减本年废止{_n(r.value)}"
+            f"应为{_n(expected)}（相差{_n(now.value - expected)}）。"
+            "若有文件因有效期届满而失效，差额可以解释，宜在报告中说明；否则请核对。"
+        )
+        yield _finding(p, "X_IN_FORCE", [key, made, repealed], now, expected, msg)
+
+
+def _text_reuse(
+    p: _Pair, cur: dict[str, tuple[str, str]], prev: dict[str, tuple[str, str]], threshold: float
+) -> Iterable[CrossFinding]:
+    for key, (heading, text) in cur.items():
+        if key not in prev or len(_NOISE.sub("", text)) < _MIN_TEXT:
+            continue
+        ratio = similarity(text, prev[key][1])
+        if ratio < threshold:
+            continue
+        severity = "warning" if ratio >= _NEAR_COPY else "info"
+        msg = (
+            f"{p.year}年报告「{heading}」与{p.year - 1}年报告同一部分的文字相似度为{ratio:.2f}"
+            f"（阈值{threshold:.2f}），请核对是否沿用了上年的内容而未写本年情况。"
+        )
+        yield CrossFinding(
+            p.cur, p.prev, p.agency_id, p.year, "X_TEXT_REUSE", severity, [f"section.{key}"], msg, None, f"{ratio:.3f}"
+        )
+
+
+def check_cross_year(
+    store: Store, *, agency_ids: Iterable[str] | None = None, threshold: float = TEXT_REUSE_THRESHOLD
+) -> list[CrossFinding]:
+    """Check every stored pair of neighbouring years (of ``agency_ids`` only, when given), store
+    the findings in ``cross_findings`` in place of the old ones, and return them."""
+    only = sorted(set(agency_ids)) if agency_ids is not None else None
+    where = "" if only is None else "AND cur.agency_id IN (SELECT unnest($1))"
+    pairs = [
+        _Pair(*row)
+        for row in store.con.execute(
+            "SELECT cur.id, prev.id, cur.agency_id, cur.year, cur.template, prev.template "
+            "FROM unit_reports cur JOIN unit_reports prev "
+            "ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1 "
+            f"WHERE cur.agency_id IS NOT NULL {where} ORDER BY cur.agency_id, cur.year",
+            [only] if only else [],
+        ).fetchall()
+    ]
+    ids = sorted({i for p in pairs for i in (p.cur, p.prev)})
+    values: dict[int, Cells] = defaultdict(dict)
+    for rid, key, value, flag, alternatives in store.con.execute(
+        "SELECT report_id, key, value, flag, alternatives FROM cells WHERE report_id IN (SELECT unnest($1)) "
+        "AND value IS NOT NULL AND (key LIKE 'requests.carried_%' OR key LIKE 'active.%')",
+        [ids],
+    ).fetchall():
+        values[rid][key] = _Val(value, flag, tuple(a for a in alternatives or () if a is not None))
+    texts: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
+    for rid, key, heading, text in store.con.execute(
+        "SELECT report_id, key, heading, text FROM sections WHERE report_id IN (SELECT unnest($1))", [ids]
+    ).fetchall():
+        texts[rid][key] = (heading, text)
+    found: list[CrossFinding] = []
+    for p in pairs:
+        cur, prev = values[p.cur], values[p.prev]
+        found += [*_carry_over(p, cur, prev), *_prev_count(p, cur, prev), *_in_force(p, cur, prev)]
+        found += _text_reuse(p, texts[p.cur], texts[p.prev], threshold)
+    _save(store, found, only)
+    return found
+
+
+_COLUMNS = {
+    "report_id": "BIGINT",
+    "prev_report_id": "BIGINT",
+    "agency_id": "VARCHAR",
+    "year": "INTEGER",
+    "rule": "VARCHAR",
+    "severity": "VARCHAR",
+    "keys": "VARCHAR[]",
+    "message": "VARCHAR",
+    "expected": "VARCHAR",
+    "printed": "VARCHAR",
+}
+
+
+def _save(store: Store, found: list[CrossFinding], only: list[str] | None) -> None:
+    con = store.con
+    con.begin()
+    try:
+        if only is None:
+            con.execute("DELETE FROM cross_findings")
+        else:
+            con.execute("DELETE FROM cross_findings WHERE agency_id IN (SELECT unnest($1))", [only])
+        columns = {c: (t, [getattr(f, c) for f in found]) for c, t in _COLUMNS.items()}
+        append(con, "cross_findings", {**columns, "checked_at": ("TIMESTAMP", [datetime.now()] * len(found))})
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise

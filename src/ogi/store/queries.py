@@ -1,0 +1,210 @@
+"""Reading the store: SQL, summary counts, and exports in long or wide shape.
+
+Exports cover the current version of every stored report (superseded versions stay in the
+database but out of exports). Long: one row per report and cell. Wide: one row per report,
+one column per cell key — the 2021 template's keys, then the 2019 template's others, then local
+extension keys — named by key or, with ``chinese_headers``, by the template's label.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, Literal
+
+import duckdb
+
+from ogi.errors import StoreError
+from ogi.store.db import Store
+from ogi.store.keys import cell_labels, ordered, template_keys
+from ogi.store.rollup import Rollup, rollup
+
+Format = Literal["csv", "parquet", "xlsx"]
+Shape = Literal["wide", "long"]
+XLSX_MAX_ROWS = 1_048_575  # the sheet's limit less the header row
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters openpyxl refuses
+
+REPORT_COLUMNS: dict[str, str] = {
+    "id": "报告编号",
+    "agency": "发布机关",
+    "agency_id": "机关标识",
+    "level": "层级",
+    "region_code": "行政区划代码",
+    "region_name": "行政区划",
+    "year": "年度",
+    "template": "格式",
+    "published": "发布日期",
+    "title": "标题",
+    "format": "文件格式",
+    "path": "文件路径",
+    "sha256": "文件哈希",
+    "version": "版本",
+    "errors": "错误数",
+    "warnings": "警告数",
+}
+LONG_COLUMNS: dict[str, str] = {
+    "key": "单元格",
+    "label": "项目",
+    "value": "数值",
+    "flag": "标记",
+    "semantic": "原文",
+    "provenance": "出处",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def query(store: Store, sql: str, params: Sequence[Any] | None = None) -> QueryResult:
+    """Run any SQL against the store (read-only when the store was opened so)."""
+    try:
+        cur = store.con.execute(sql, params or [])
+        columns = [d[0] for d in cur.description] if cur.description else []
+        return QueryResult(columns, cur.fetchall() if columns else [])
+    except duckdb.Error as e:
+        raise StoreError(f"query failed: {e}") from e
+
+
+def stats(store: Store) -> dict[str, QueryResult]:
+    """Counts a reader starts from: documents by status, current reports by year, template and
+    level, findings by rule (per-report and cross-year)."""
+    current = "FROM reports WHERE current"
+    sqls = {
+        "documents": "SELECT status, count(*) AS n, sum(size) AS bytes FROM documents GROUP BY ALL ORDER BY status",
+        "reports": "SELECT count(*) FILTER (WHERE current) AS current, count(*) FILTER (WHERE NOT current) AS "
+        "superseded, count(DISTINCT agency_id) AS agencies FROM reports",
+        "by_year": f"SELECT year, count(*) AS n {current} GROUP BY ALL ORDER BY year",
+        "by_template": f"SELECT template, count(*) AS n {current} GROUP BY ALL ORDER BY template",
+        "by_level": f"SELECT level, count(*) AS n {current} GROUP BY ALL ORDER BY n DESC, level",
+        "findings": "SELECT f.rule, f.severity, count(*) AS n, count(DISTINCT f.report_id) AS reports "
+        "FROM findings f JOIN reports r ON r.id = f.report_id WHERE r.current GROUP BY ALL ORDER BY n DESC, rule",
+        "cross_year": "SELECT rule, severity, count(*) AS n, count(DISTINCT report_id) AS reports "
+        "FROM cross_findings GROUP BY ALL ORDER BY n DESC, rule",
+    }
+    return {name: query(store, sql) for name, sql in sqls.items()}
+
+
+def _ordered_keys(store: Store) -> list[str]:
+    stored = [r[0] for r in store.con.execute("SELECT DISTINCT key FROM cells").fetchall()]
+    return ordered([*template_keys(), *stored])
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _sql(store: Store, shape: Shape, chinese: bool) -> tuple[str, list[str]]:
+    """The export's SELECT and its column names."""
+    head = {c: (REPORT_COLUMNS[c] if chinese else c) for c in REPORT_COLUMNS}
+    select = [f"r.{c} AS {_quote(n)}" for c, n in head.items()]
+    if shape == "long":
+        keys = _ordered_keys(store)
+        labels = cell_labels(keys)
+        tail = {c: (LONG_COLUMNS[c] if chinese else c) for c in LONG_COLUMNS}
+        store.con.execute("CREATE OR REPLACE TEMP TABLE export_keys (key VARCHAR, label VARCHAR, ord INTEGER)")
+        store.con.execute(
+            "INSERT INTO export_keys SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[]), unnest(range(len($1)))",
+            [keys, [labels[k] for k in keys]],
+        )
+        select += [f"{'k' if c in ('key', 'label') else 'c'}.{c} AS {_quote(n)}" for c, n in tail.items()]
+        sql = (
+            f"SELECT {', '.join(select)} FROM reports r JOIN cells c ON c.report_id = r.id "
+            "JOIN export_keys k ON k.key = c.key WHERE r.current ORDER BY r.id, k.ord"
+        )
+        return sql, [*head.values(), *tail.values()]
+    keys = _ordered_keys(store)
+    names = cell_labels(keys) if chinese else {k: k for k in keys}
+    pivot = [f"first(value) FILTER (WHERE key = {_literal(k)}) AS {_quote(names[k])}" for k in keys]
+    sql = (
+        f"SELECT {', '.join(select)}, {', '.join('p.' + _quote(names[k]) for k in keys)} FROM reports r "
+        f"LEFT JOIN (SELECT report_id, {', '.join(pivot)} FROM cells GROUP BY report_id) p ON p.report_id = r.id "
+        "WHERE r.current ORDER BY r.id"
+    )
+    return sql, [*head.values(), *(names[k] for k in keys)]
+
+
+def _csv_value(v: Any) -> Any:
+    # DECIMAL(20,6) prints "3.000000"; a count is written as the integer it is, an amount exactly.
+    if isinstance(v, Decimal):
+        return str(int(v)) if v == v.to_integral_value() else format(v, "f").rstrip("0")
+    return v
+
+
+def _xlsx_value(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    if isinstance(v, str):
+        return _XLSX_ILLEGAL.sub("", v)
+    return v
+
+
+def export(
+    store: Store,
+    fmt: Format,
+    shape: Shape = "wide",
+    out: str | Path | IO[str] | None = None,
+    *,
+    chinese_headers: bool = False,
+) -> int:
+    """Write the current reports to ``out`` (CSV goes to stdout when ``out`` is None); returns
+    the number of rows written."""
+    sql, columns = _sql(store, shape, chinese_headers)
+    if fmt == "parquet":
+        if out is None or not isinstance(out, str | Path):
+            raise StoreError("parquet export needs an output file (-o FILE)")
+        target = _literal(Path(out).as_posix())
+        store.con.execute(f"COPY ({sql}) TO {target} (FORMAT parquet)")
+        return int(store.con.execute(f"SELECT count(*) FROM read_parquet({target})").fetchone()[0])  # type: ignore[index]
+    cur = store.con.execute(sql)
+    if fmt == "csv":
+        if isinstance(out, str | Path):
+            with open(out, "w", newline="", encoding="utf-8-sig") as fh:
+                return _write_csv(cur, columns, fh)
+        return _write_csv(cur, columns, out or sys.stdout)
+    if fmt == "xlsx":
+        if out is None or not isinstance(out, str | Path):
+            raise StoreError("xlsx export needs an output file (-o FILE)")
+        return _write_xlsx(cur, columns, Path(out), shape)
+    raise StoreError(f"unknown export format {fmt!r}: csv, parquet or xlsx")
+
+
+def _write_csv(cur: duckdb.DuckDBPyConnection, columns: list[str], fh: IO[str]) -> int:
+    writer = csv.writer(fh)
+    writer.writerow(columns)
+    n = 0
+    while chunk := cur.fetchmany(10_000):
+        writer.writerows([[_csv_value(v) for v in row] for row in chunk])
+        n += len(chunk)
+    return n
+
+
+def _write_xlsx(cur: duckdb.DuckDBPyConnection, columns: list[str], path: Path, shape: Shape) -> int:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(f"reports ({shape})")
+    ws.append(columns)
+    n = 0
+    while chunk := cur.fetchmany(10_000):
+        n += len(chunk)
+        if n > XLSX_MAX_ROWS:
+            raise StoreError(f"{n}+ rows do not fit an xlsx sheet; export parquet or csv instead")
+        for row in chunk:
+            ws.append([_xlsx_value(v) for v in row])
+    wb.save(path)
+    return n
+
+
+__all__ = ["QueryResult", "Rollup", "export", "query", "rollup", "stats"]
