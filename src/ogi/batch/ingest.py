@@ -24,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ogi.errors import OgiError
 from ogi.store.db import Entry, Store, sha256_of
-from ogi.store.rows import ReportRows, parse_file, warm_up
+from ogi.store.rows import ReportRows, parse_file
 
 BATCH_FILES = 64
 BATCH_SECONDS = 1.0
@@ -72,9 +72,9 @@ class _Inline(Executor):
 
 def _pool(workers: int) -> Executor:
     # forkserver, not fork: the parent holds DuckDB's threads, and forking a threaded process can
-    # deadlock the child. The preload makes each worker start with ogi already imported.
+    # deadlock the child. The preload makes each worker start with ogi imported and warm.
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["ogi.store.rows", "ogi.api"])
+    ctx.set_forkserver_preload(["ogi.batch.preload"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
 
 
@@ -123,7 +123,6 @@ class _Run:
         self.retry_failed = retry_failed
         self.seen: set[str] = set()
         self.touched: set[str] = set()
-        self.warm = False
         self.buffer: list[Entry] = []
         self.flushed_at = time.monotonic()
         self.bar = Progress(
@@ -164,9 +163,6 @@ class _Run:
                     exhausted = True
                 elif job := self._job(path):
                     pending[executor.submit(parse_file, job[2], str(path))] = job
-            if not self.warm:
-                warm_up()  # while the workers start
-                self.warm = True
             done, _ = wait(pending, timeout=BATCH_SECONDS, return_when=FIRST_COMPLETED)
             crashed: list[tuple[Path, str, bytes]] = []
             for future in done:

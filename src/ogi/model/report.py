@@ -62,6 +62,23 @@ class Cell:
     alternatives: list[JsonNumber | None] = field(default_factory=list)
     provenance: Provenance | None = None
 
+    def where_text(self) -> str | None:
+        """Where the value came from, in one line: location, then what was printed or done."""
+        p = self.provenance
+        if p is None:
+            return None
+        extra = [
+            x
+            for x in (
+                p.raw and f"printed {p.raw!r}",
+                p.unit and f"unit {p.unit}",
+                p.note and f"note {p.note}",
+                p.rule and f"by {p.rule}",
+            )
+            if x
+        ]
+        return p.where + (f" ({'; '.join(extra)})" if extra else "")
+
 
 class Finding(BaseModel):
     rule: str
@@ -121,19 +138,8 @@ class Report(BaseModel):
                 flags[key] = cell.flag
             if cell.alternatives:
                 alternatives[key] = [json_number(a) for a in cell.alternatives]
-            if cell.provenance:
-                p = cell.provenance
-                extra = [
-                    x
-                    for x in (
-                        p.raw and f"printed {p.raw!r}",
-                        p.unit and f"unit {p.unit}",
-                        p.note and f"note {p.note}",
-                        p.rule and f"by {p.rule}",
-                    )
-                    if x
-                ]
-                provenance[key] = p.where + (f" ({'; '.join(extra)})" if extra else "")
+            if (where := cell.where_text()) is not None:
+                provenance[key] = where
         return {
             "file": self.file,
             "template": self.template,

@@ -23,7 +23,7 @@ import duckdb
 from ogi.errors import StoreError
 from ogi.model import Report
 from ogi.store.files import RawFiles
-from ogi.store.rows import place, report_rows
+from ogi.store.rows import report_rows
 from ogi.store.schema import SCHEMA_VERSION, migrate
 from ogi.store.writer import Added, Entry, write_batch
 
@@ -133,9 +133,6 @@ class Store:
                 fresh.setdefault(e.sha256, e)
         if not fresh:
             return [Added(e.sha256, "unchanged") for e in entries]
-        for e in fresh.values():
-            if e.rows is not None:
-                place(e.rows)
         self.files.keep([(_stored_name(e.sha256, e.path), e.data) for e in fresh.values()])
         retried = [sha for sha in fresh if sha in known]
         self.con.begin()
