@@ -15,7 +15,7 @@ from ogi.extract.stream import Stream
 from ogi.extract.tables import RowRead, TableRegion, TablesRead, read_tables
 from ogi.extract.values import Printed
 from ogi.model import Cell, Document, Provenance, Report
-from ogi.model.report import Region
+from ogi.model.report import SCHEMA_VERSION, Region
 
 REQUESTS_START = ("本列数据的勾稽关系", "申请人情况", "本年新收政府信息公开申请数量")
 APPEALS_START = ("行政复议",)
@@ -145,6 +145,8 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
         published=meta.published,
         cells=cells,
         sections=section_texts(stream, hits),
+        findings=[],
+        schema_version=SCHEMA_VERSION,
         meta={
             "title": meta.title,
             "agency_source": meta.agency_where,

@@ -99,6 +99,12 @@ class Template:
     extras: tuple[dict[str, str], ...]
     raw: dict = field(repr=False, compare=False)
     kinds: dict[str, Kind] = field(repr=False, compare=False, default_factory=dict)
+    equation_cache: dict[tuple[frozenset[str], frozenset[str]], list[Equation]] = field(
+        repr=False, compare=False, default_factory=dict
+    )
+    keyset: frozenset[str] = field(repr=False, compare=False, default=frozenset())
+    substitutable: frozenset[str] = field(repr=False, compare=False, default=frozenset())
+    """Cells whose being printed decides a substitution (a group's parts and its subtotal)."""
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -136,6 +142,15 @@ class Template:
     def applicable_equations(self, keys: set[str], printed: set[str]) -> list[Equation]:
         """The identities that apply to a report with these cells: local-variant identities
         only where their cells exist, and a group's printed subtotal in place of unprinted parts."""
+        # The answer depends only on the extension cells present and on which substitutable
+        # cells were printed, so it is computed once per such combination (every parse asks twice).
+        signature = (frozenset(keys - self.keyset), frozenset(printed & self.substitutable))
+        cached = self.equation_cache.get(signature)
+        if cached is None:
+            cached = self.equation_cache[signature] = self._applicable(keys, printed)
+        return cached
+
+    def _applicable(self, keys: set[str], printed: set[str]) -> list[Equation]:
         out = []
         for eq in self.equations:
             if eq.optional and not all(k in keys for k in eq.keys):
@@ -199,6 +214,7 @@ def _build(raw: dict) -> Template:
     for g in tables["appeals"]["groups"]:
         rows.append(RowSpec("appeals", g["key"], g["label"], app_cols, heading=g.get("parent")))
     first, last = raw["years"]
+    equations = tuple(eq for ident in raw["identities"] for eq in _expand(ident))
     return Template(
         id=raw["id"],
         title=raw["title"],
@@ -208,7 +224,7 @@ def _build(raw: dict) -> Template:
         signals=tuple(raw["signals"]),
         sections=tuple(Section(s["key"], s["ordinal"], s["text"], tuple(s["variants"])) for s in raw["sections"]),
         rows=tuple(rows),
-        equations=tuple(eq for ident in raw["identities"] for eq in _expand(ident)),
+        equations=equations,
         requests_columns=req_cols,
         appeals_columns=app_cols,
         requests_groups=tuple(tables["requests"]["groups"]),
@@ -216,6 +232,8 @@ def _build(raw: dict) -> Template:
         extras=tuple(raw["extras"]),
         raw=raw,
         kinds={r.cell_key(c.key): c.kind for r in rows for c in r.columns},
+        keyset=frozenset(r.cell_key(c.key) for r in rows for c in r.columns),
+        substitutable=frozenset(k for eq in equations for parts, by in eq.substitutes for k in (*parts, *by)),
     )
 
 

@@ -42,6 +42,7 @@ MD_ROW = re.compile(r"^\s*\|.*\|\s*$")
 MD_RULE = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
 BR = re.compile(r"<br\s*/?>", re.I)
 SECTION_START = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 SENTENCE_END = ("。", "；", ";", "！", "？", "…", "：")
 
 
@@ -62,7 +63,7 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         if best is None:
             raise InputError(source, "cannot decode the text (not UTF-8, GBK or GB18030): save it as UTF-8 and retry")
         text, encoding = str(best), best.encoding
-    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    controls = len(CONTROL.findall(text, 0, 20000))
     if controls > max(3, len(text[:20000]) // 100):
         raise InputError(source, "binary data, not text (control characters): is this the right file?")
     return text, encoding
