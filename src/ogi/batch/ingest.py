@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -24,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ogi.errors import OgiError
 from ogi.store.db import Entry, Store, sha256_of
-from ogi.store.rows import ReportRows, parse_file
+from ogi.store.rows import ReportRows, parse_file, warm_up
 
 BATCH_FILES = 64
 BATCH_SECONDS = 1.0
@@ -78,6 +79,15 @@ def _pool(workers: int) -> Executor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
 
 
+def _forked_pool(workers: int) -> Executor | None:
+    if "fork" not in multiprocessing.get_all_start_methods() or sys.platform != "linux":
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    for _ in range(workers):
+        pool.submit(warm_up)  # fork them now, while this process has no threads
+    return pool
+
+
 def _isolated(job: tuple[Path, str, bytes]) -> ReportRows | str | None:
     """Parse one file in a fresh process of its own, after a worker died holding it; None when
     that one dies too."""
@@ -105,17 +115,24 @@ def ingest(
     files to a transaction (or every second): a smaller batch loses less to a crash, a larger one
     writes faster.
     """
+    workers = workers or os.cpu_count() or 1
+    # Workers forked before the database opens start in milliseconds and share this process's
+    # imports; once DuckDB runs its threads, only the fork server is safe.
+    early = _forked_pool(workers) if workers > 1 and not isinstance(db, Store) else None
     store = db if isinstance(db, Store) else Store.open(db)
     try:
-        return _Run(store, workers or os.cpu_count() or 1, progress, retry_failed, batch).run(paths)
+        return _Run(store, workers, progress, retry_failed, batch, early).run(paths)
     finally:
         if store is not db:
             store.close()
 
 
 class _Run:
-    def __init__(self, store: Store, workers: int, progress: bool, retry_failed: bool, batch: int) -> None:
+    def __init__(
+        self, store: Store, workers: int, progress: bool, retry_failed: bool, batch: int, early: Executor | None
+    ) -> None:
         self.store = store
+        self.early = early
         self.batch = max(1, batch)
         self.workers = workers
         self.result = IngestResult()
@@ -138,7 +155,9 @@ class _Run:
     def run(self, paths: Iterable[str | Path]) -> IngestResult:
         files = list(walk(paths, self.store.own_paths()))
         use_pool = self.workers > 1 and len(files) >= _POOL_MIN_FILES
-        executor = _pool(self.workers) if use_pool else _Inline()
+        if not use_pool and self.early is not None:
+            self.early.shutdown(cancel_futures=True)
+        executor = (self.early or _pool(self.workers)) if use_pool else _Inline()
         with self.bar, executor:
             self.task = self.bar.add_task("", total=len(files))
             self._drive(executor, iter(files))

@@ -75,6 +75,13 @@ def report_rows(report: Report) -> ReportRows:
     return rows
 
 
+def warm_up() -> None:
+    """Load what the first parse would (the division table): run in each worker as it starts."""
+    from ogi.extract.region import resolve_region
+
+    resolve_region("")
+
+
 def parse_file(data: bytes, name: str) -> ReportRows | str:
     """Parse one file into rows, or say why not. Never raises: it runs in batch workers, where a bad
     file (or a reader bug) must cost that file only. Lives here, not in ``ogi.batch``, so workers
