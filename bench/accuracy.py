@@ -23,14 +23,24 @@ from ogi.render.text import SHAPES, render_text
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
 
+def _same(value: object, expected: float | None) -> bool:
+    if value is None or expected is None:
+        return value is expected
+    return float(value) == expected  # type: ignore[arg-type]
+
+
 def tally(report: ogi.Report, truth: dict) -> tuple[int, int, int]:
     exact = flagged = wrong = 0
     for key, expected in truth.items():
         cell = report.cells.get(key)
         value = None if cell is None else cell.value
-        if value == expected or (value is not None and expected is not None and abs(float(value) - expected) < 1e-9):
+        readings = [value, *(cell.alternatives if cell is not None else [])]
+        if _same(value, expected):
             exact += 1
-        elif cell is not None and (cell.flag == "uncertain" or (expected is None and cell.flag == "inferred")):
+        elif cell is not None and (
+            (cell.flag == "uncertain" and any(_same(r, expected) for r in readings))
+            or (expected is None and cell.flag == "inferred")
+        ):
             flagged += 1
         else:
             wrong += 1

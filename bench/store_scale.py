@@ -62,7 +62,7 @@ def build(store: Store, n_reports: int, rng: random.Random) -> dict[str, float]:
     con = store.con
     base = [(t, i, k, str(v)) for t in ("2019", "2021") for i in range(BASES_PER_TEMPLATE)
             for k, v in synth_cells(t, rng, scale=rng.choice((5, 50, 500))).items()]  # fmt: skip
-    con.execute("CREATE TEMP TABLE base (template VARCHAR, base INTEGER, key VARCHAR, value DECIMAL(20, 6))")
+    con.execute("CREATE TEMP TABLE base (template VARCHAR, base INTEGER, key VARCHAR, value DECIMAL(38, 10))")
     con.execute("INSERT INTO base SELECT unnest($1), unnest($2), unnest($3), unnest($4)",
                 [[b[0] for b in base], [b[1] for b in base], [b[2] for b in base], [b[3] for b in base]])  # fmt: skip
     n_agencies = n_reports // len(YEARS)

@@ -21,8 +21,8 @@ def _silently_wrong(template: str, seed: int, shape: str, amount_unit: str = "ä¸
     wrong = []
     for key, value in rep.cells.items():
         cell = report.cells[key]
-        if cell.value != value and cell.flag != "uncertain":
-            wrong.append(f"{key}: {value} read as {cell.value} ({cell.flag})")
+        if cell.value != value and not (cell.flag == "uncertain" and value in cell.alternatives):
+            wrong.append(f"{key}: {value} read as {cell.value} ({cell.flag}, alternatives {cell.alternatives})")
     return wrong
 
 

@@ -317,15 +317,15 @@ _numbers = st.one_of(st.none(), st.decimals(min_value=-(10**13), max_value=10**1
 def test_append_keeps_every_value(rows: list[tuple[str | None, Decimal | None, list, list]]) -> None:
     """Packed or, when a text holds a separator, bound as lists: what goes in comes out."""
     con = duckdb.connect()
-    con.execute("CREATE TABLE t (i BIGINT, s VARCHAR, d DECIMAL(20, 6), ds DECIMAL(20, 6)[], ss VARCHAR[])")
+    con.execute("CREATE TABLE t (i BIGINT, s VARCHAR, d DECIMAL(38, 10), ds DECIMAL(38, 10)[], ss VARCHAR[])")
     append(
         con,
         "t",
         {
             "i": ("BIGINT", list(range(len(rows)))),
             "s": ("VARCHAR", [r[0] for r in rows]),
-            "d": ("DECIMAL(20, 6)", [r[1] for r in rows]),
-            "ds": ("DECIMAL(20, 6)[]", [r[2] for r in rows]),
+            "d": ("DECIMAL(38, 10)", [r[1] for r in rows]),
+            "ds": ("DECIMAL(38, 10)[]", [r[2] for r in rows]),
             "ss": ("VARCHAR[]", [r[3] for r in rows]),
         },
     )

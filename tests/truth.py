@@ -15,21 +15,25 @@ class Score:
 
 
 def same(a: object, b: object) -> bool:
-    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
-        return abs(float(a) - float(b)) < 1e-9
-    return a == b
+    """Exact equality; JSON numbers of the same decimal text are the same float."""
+    return a == b and type(a) is not bool
 
 
 def score(report: ogi.Report, truth: dict) -> Score:
-    """Exact, flagged (uncertain, or filled with an inferred flag where the truth is blank), or silently wrong."""
+    """Exact; flagged (uncertain with the truth among its readings, or filled with an inferred flag
+    where the truth is blank); or silently wrong — including an uncertain cell none of whose
+    readings is the truth."""
     s = Score()
     got = report.summary()
     for key, expected in truth["cells"].items():
         value, flag = got["cells"].get(key, "absent"), got["flags"].get(key)
+        readings = [value, *got["alternatives"].get(key, [])]
         if same(value, expected):
             s.exact += 1
-        elif flag == "uncertain" or (expected is None and flag == "inferred"):
+        elif (flag == "uncertain" and any(same(r, expected) for r in readings)) or (
+            expected is None and flag == "inferred"
+        ):
             s.flagged += 1
         else:
-            s.wrong.append(f"{key}: truth {expected!r}, got {value!r} ({flag})")
+            s.wrong.append(f"{key}: truth {expected!r}, got {value!r} ({flag}, readings {readings})")
     return s

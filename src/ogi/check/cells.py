@@ -47,6 +47,7 @@ FLAG_FINDINGS: dict[str, tuple[str, Severity, str]] = {
     "missing": ("MISSING_CELL", "warning", "{n}个单元格原文没有数值：{names}。请补全或核对原文。"),
     "blank": ("BLANK_CELL", "warning", "{n}个单元格留空（未填0）：{names}。按格式要求应填写数字，零值写0。"),
     "na": ("PLACEHOLDER_CELL", "warning", "{n}个单元格填写了“/”“—”或“无”等符号而非数字：{names}。零值应写0。"),
+    "unreadable": ("UNREADABLE_CELL", "error", "{n}个单元格的内容不是数字，无法读取：{names}。请对照原文核实。"),
 }
 
 
@@ -56,7 +57,18 @@ def check_flags(report: Report, template: Template) -> list[Finding]:
     for key, cell in report.cells.items():
         if cell.flag:
             groups.setdefault(cell.flag, []).append(key)
+        if cell.semantic == "text" and cell.flag != "unreadable":  # printed as text, value found otherwise
+            groups.setdefault("unreadable", []).append(key)
     out = []
+    if report.meta.get("solver_exhausted"):
+        out.append(
+            Finding(
+                rule="SOLVER_LIMIT",
+                severity="warning",
+                keys=groups.get("uncertain", []),
+                message="连写数字的拆分组合过多，未能穷尽检验；所有可能拆分不唯一的单元格均标记为不确定。",
+            )
+        )
     if keys := groups.get("uncertain"):
         detail = "；".join(
             f"{_label(template, k)}取{report.cells[k].value}（另可能为"

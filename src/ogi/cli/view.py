@@ -16,10 +16,12 @@ MARKS = {
     "missing": ("∅", "red"),
     "blank": ("□", "magenta"),
     "na": ("/", "magenta"),
+    "unreadable": ("#", "red"),
 }
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 LEGEND = (
-    "! 不满足勾稽关系  * 推算值（勾稽关系推出）  ? 不确定（另有可能的值）  ∅ 原文缺失  □ 原文留空  / 原文为“/”“—”或“无”"
+    "! 不满足勾稽关系  * 推算值（勾稽关系推出）  ? 不确定（另有可能的值）  ∅ 原文缺失  □ 原文留空  "
+    "/ 原文为“/”“—”或“无”  # 原文不是数字"
 )
 
 

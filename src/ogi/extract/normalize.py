@@ -11,12 +11,14 @@ QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〝": '
 WHITESPACE = re.compile(r"\s+")
 NON_SPACE = re.compile(r"\S+")
 ORDINAL_COMMA = re.compile(r"(?<=\d)[、,]")
+# After an ordinal a comma is a dot (1、→1.); elsewhere 、，, are one mark, as printed labels mix them.
+COMMAS = str.maketrans({",": "、", "，": "、"})
 
 
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(QUOTES)
-    return ORDINAL_COMMA.sub(".", WHITESPACE.sub("", text))
+    return ORDINAL_COMMA.sub(".", WHITESPACE.sub("", text)).translate(COMMAS)
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:
@@ -40,4 +42,4 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
         kept.extend(range(m.start(), m.end()))
     mapped = kept if index is None else [index[i] for i in kept]
     # ``1、`` → ``1.`` keeps the length, so the map stays valid.
-    return ORDINAL_COMMA.sub(".", folded), mapped
+    return ORDINAL_COMMA.sub(".", folded).translate(COMMAS), mapped

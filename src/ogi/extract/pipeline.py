@@ -56,6 +56,8 @@ def _cell(r: Resolved | None, label: str | None) -> Cell:
         flag = "missing"
     elif p.semantic in ("blank", "na"):
         flag = p.semantic
+    elif p.semantic == "text":
+        flag = "unreadable"
     prov = None
     # Values are typed already: construct without re-validating ~200 cells per report.
     if p is not None:
@@ -124,7 +126,7 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
     ]
     for k in keyset - {k for c in choices for k in c.keys} - {k for k in keyset if k.startswith("active.")}:
         choices.append(RowChoice((k,), [Reading((None,))]))
-    resolved = resolve(choices, equations)
+    resolved, exhausted = resolve(choices, equations)
     for rr in tables.rows:
         if rr.table == "active":
             resolved.update(_active_resolved(rr))
@@ -156,6 +158,7 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
             **{k: v for k, v in document.meta.items() if k not in ("title",)},
             **tables.layout,
             "amount_units": tables.amount_units,
+            "solver_exhausted": exhausted,
             "reader_notes": document.notes,
         },
     )

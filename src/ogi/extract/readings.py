@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ogi.extract.segment import BudgetExceeded, Sum, Token, splits
 from ogi.extract.stream import Piece
@@ -24,6 +26,7 @@ VALUE_RUN = re.compile(
     r"(?:[\s\u3000\xa0]*(?:[+\-−]?\d[\d.,]*(?:万元|元)?|[/／]|[—－]+|无(?![\u4e00-\u9fff])))*)"
 )
 MAX_ALTERNATIVES = 50
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -43,27 +46,34 @@ class RowValues:
 
 
 def split_value_text(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
-    """The value pieces of a row, and the trailing text that is not a value (headers, notes)."""
-    values: list[Piece] = []
+    """The value pieces of a row, and the trailing text that is not a value (headers, notes).
+
+    A grid cell that is not a value but stands before a value keeps its place (it is an unreadable
+    cell, not junk), so the values after it do not shift left; a cell holding several numbers apart
+    (``0 33 0``) is several cells."""
+    cells: list[Piece] = []
     junk: list[Piece] = []
     for p in pieces:
         if junk and not p.is_cell:
             junk.append(p)
             continue
         if p.is_cell:
-            if parse_cell(p.text, "amount", p.where) is None:
-                junk.append(p)
+            tokens = p.text.split()
+            if len(tokens) > 1 and all(parse_cell(t, "amount", p.where) is not None for t in tokens):
+                cells.extend(Piece(t, True, p.where, p.segment) for t in tokens)
             else:
-                values.append(p)
+                cells.append(p)
             continue
         m = VALUE_RUN.match(p.text)
         run = m.group(0) if m else ""
         if run.strip():
-            values.append(Piece(run, False, p.where, p.segment))
+            cells.append(Piece(run, False, p.where, p.segment))
         tail = p.text[len(run) :]
         if tail.strip():
             junk.append(Piece(tail, False, _shift(p.where, len(run)), p.segment))
-    return values, junk
+    is_value = [not p.is_cell or parse_cell(p.text, "amount", p.where) is not None for p in cells]
+    last = max((i for i, v in enumerate(is_value) if v), default=-1)
+    return cells[: last + 1], cells[last + 1 :] + junk
 
 
 def _shift(where: Where, by: int) -> Where:
@@ -87,17 +97,23 @@ def row_values(
 
 def _typed(p: Piece, kind: Kind) -> Printed:
     printed = parse_cell(p.text, kind, p.where)
-    assert printed is not None
-    return printed
+    return printed if printed is not None else Printed(None, "text", p.text, p.where)
 
 
 def _grid_readings(cells: list[Piece], kinds: list[Kind], header_cols: dict[int, int] | None) -> RowValues:
     k, n = len(kinds), len(cells)
     if n == k:
-        return RowValues([Reading(tuple(_typed(p, kinds[i]) for i, p in enumerate(cells)))])
+        readings = [Reading(tuple(_typed(p, kinds[i]) for i, p in enumerate(cells)))]
+        trailing = next((i for i, p in enumerate(reversed(cells)) if p.text.strip()), n)
+        table = cells[0].segment.table
+        if 0 < trailing < n and table is not None and not table.exact_columns:
+            # A converter's trailing tab or pipe is weak evidence of a blank cell: the row may as
+            # well be cut short with its gap elsewhere. The identities choose.
+            for r in _short(cells[: n - trailing], kinds, _typed):
+                readings.append(Reading(r.values, r.score - 1))
+        return RowValues(_dedupe(readings))
     if n < k:
-        vals = tuple(_typed(p, kinds[i]) for i, p in enumerate(cells)) + (None,) * (k - n)
-        return RowValues([Reading(vals)], [("ROW_SHORT", f"{n}/{k}")])
+        return RowValues(_short(cells, kinds, _typed), [("ROW_SHORT", f"{n}/{k}")])
     blank = [not p.text.strip() for p in cells]
     options: list[list[Piece]] = []
     if header_cols:
@@ -123,6 +139,19 @@ def _grid_readings(cells: list[Piece], kinds: list[Kind], header_cols: dict[int,
     return RowValues(_dedupe(readings), issues)
 
 
+def _short(values: Sequence[T], kinds: list[Kind], typed: Callable[[T, Kind], Printed | None]) -> list[Reading]:
+    """A row with fewer values than columns: the values in order, the gaps anywhere. Cut short at
+    the end is the first reading; the identities (or, failing them, an uncertain flag) decide."""
+    k, n = len(kinds), len(values)
+    readings = []
+    for slots in itertools.islice(itertools.combinations(range(k), n), MAX_ALTERNATIVES):
+        vals: list[Printed | None] = [None] * k
+        for value, slot in zip(values, slots, strict=True):
+            vals[slot] = typed(value, kinds[slot])
+        readings.append(Reading(tuple(vals), score=-len(readings)))
+    return readings
+
+
 def _stream_readings(pieces: list[Piece], kinds: list[Kind], sums: list[Sum]) -> RowValues:
     k = len(kinds)
     spaced = _tokens(pieces, keep_spaces=True)
@@ -140,11 +169,10 @@ def _stream_readings(pieces: list[Piece], kinds: list[Kind], sums: list[Sum]) ->
             break
     else:
         cells = [t.text for t in spaced]
-        if len(cells) < k and all(parse_piece(c, kinds[i], _where(pieces)) for i, c in enumerate(cells)):
-            vals = tuple(parse_piece(c, kinds[i], _where(pieces)) for i, c in enumerate(cells)) + (None,) * (
-                k - len(cells)
-            )
-            return RowValues([Reading(vals)], [("ROW_SHORT", f"{len(cells)}/{k}")], blob=blob)
+        where = _where(pieces)
+        if len(cells) < k and all(parse_piece(c, "amount", where) for c in cells):
+            readings = _short(cells, kinds, lambda c, kind, w=where: parse_piece(c, kind, w))
+            return RowValues(readings, [("ROW_SHORT", f"{len(cells)}/{k}")], blob=blob)
         return RowValues([], [("UNSPLITTABLE", blob)], blob=blob)
     where = _where(pieces)
     readings = []

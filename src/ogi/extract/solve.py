@@ -45,15 +45,26 @@ def _known(printed: Printed | None) -> Number | None:
     return printed.value if printed is not None else None
 
 
-def _violated(eq: Equation, values: dict[str, Number | None]) -> bool:
-    terms = [values.get(k) for k in eq.keys]
-    if any(t is None for t in terms):
-        return False
-    return sum(values[k] or 0 for k in eq.lhs) != sum(values[k] or 0 for k in eq.rhs)
+INF = float("inf")
 
 
-def choose(rows: list[RowChoice], equations: list[Equation]) -> list[dict[str, Printed | None]]:
-    """The kept combinations (best first) as key → printed value."""
+@dataclass(slots=True)
+class Choice:
+    combos: list[dict[str, Printed | None]]
+    """Kept combinations, best first, as key → printed value."""
+    open_keys: list[tuple[str, ...]]
+    """The keys of the rows that had more than one reading."""
+    exhausted: bool = False
+    """The search stopped at its node budget: the combinations are not known to be the best."""
+
+
+def choose(rows: list[RowChoice], equations: list[Equation]) -> Choice:
+    """Combinations of row readings that break the fewest identities.
+
+    An identity is counted as broken as soon as it must be, whatever the rows not yet chosen
+    read: every count is non-negative, so each unchosen cell is bounded by the smallest and largest
+    value its readings give (an unprinted cell by 0 and infinity). That prunes most of the search
+    long before its last row."""
     fixed: dict[str, Printed | None] = {}
     open_rows: list[RowChoice] = []
     for row in rows:
@@ -63,20 +74,47 @@ def choose(rows: list[RowChoice], equations: list[Equation]) -> list[dict[str, P
             open_rows.append(row)
         else:
             fixed.update(dict.fromkeys(row.keys))
+    open_keys = [r.keys for r in open_rows]
     if not open_rows:
-        return [fixed]
+        return Choice([fixed], open_keys)
     row_of = {k: i for i, r in enumerate(open_rows) for k in r.keys}
-    # Each identity is checked once, when the last open row it mentions has been chosen.
-    due: list[list[Equation]] = [[] for _ in open_rows]
-    for eq in equations:
-        idx = [row_of[k] for k in eq.keys if k in row_of]
-        if idx:
-            due[max(idx)].append(eq)
+    span: dict[str, tuple[float, float]] = {}
+    for r in open_rows:
+        for c, k in enumerate(r.keys):
+            vals = [_known(rd.values[c]) for rd in r.readings]
+            span[k] = (0.0, INF) if any(v is None for v in vals) else (float(min(vals)), float(max(vals)))  # type: ignore[type-var, arg-type]
+    touching: list[list[int]] = [[] for _ in open_rows]
+    for e, eq in enumerate(equations):
+        for i in sorted({row_of[k] for k in eq.keys if k in row_of}):
+            touching[i].append(e)
     values: dict[str, Number | None] = {k: _known(p) for k, p in fixed.items()}
+    assigned: set[str] = set(fixed)
+    broken_at = [-1] * len(equations)
     chosen: list[int] = [0] * len(open_rows)
     best: list[tuple[int, float, list[int]]] = []
     best_violations = [10**9]
     nodes = [0]
+
+    def bounds(keys: tuple[str, ...]) -> tuple[float, float]:
+        lo = hi = 0.0
+        for k in keys:
+            if k in assigned:
+                v = values.get(k)
+                if v is None:
+                    hi = INF
+                else:
+                    lo += float(v)
+                    hi += float(v)
+            else:
+                a, b = span.get(k, (0.0, INF))
+                lo += a
+                hi += b
+        return lo, hi
+
+    def must_break(eq: Equation) -> bool:
+        l_lo, l_hi = bounds(eq.lhs)
+        r_lo, r_hi = bounds(eq.rhs)
+        return l_hi < r_lo or r_hi < l_lo
 
     def dfs(i: int, violations: int, score: float) -> None:
         nodes[0] += 1
@@ -89,14 +127,20 @@ def choose(rows: list[RowChoice], equations: list[Equation]) -> list[dict[str, P
             best.append((violations, score, list(chosen)))
             return
         row = open_rows[i]
+        assigned.update(row.keys)
         for j, reading in enumerate(row.readings):
             for k, p in zip(row.keys, reading.values, strict=True):
                 values[k] = _known(p)
-            broken = sum(1 for eq in due[i] if _violated(eq, values))
+            newly = [e for e in touching[i] if broken_at[e] < 0 and must_break(equations[e])]
+            for e in newly:
+                broken_at[e] = i
             chosen[i] = j
-            dfs(i + 1, violations + broken, score + reading.score)
+            dfs(i + 1, violations + len(newly), score + reading.score)
+            for e in newly:
+                broken_at[e] = -1
             if len(best) >= 4 * MAX_SOLUTIONS and best_violations[0] == 0:
-                return
+                break
+        assigned.difference_update(row.keys)
 
     dfs(0, 0, 0.0)
     best.sort(key=lambda t: (t[0], -t[1]))
@@ -106,7 +150,12 @@ def choose(rows: list[RowChoice], equations: list[Equation]) -> list[dict[str, P
         for row, j in zip(open_rows, picks, strict=True):
             combo.update(zip(row.keys, row.readings[j].values, strict=True))
         out.append(combo)
-    return out or [fixed]
+    if not out:
+        first = dict(fixed)
+        for row in open_rows:
+            first.update(zip(row.keys, row.readings[0].values, strict=True))
+        out.append(first)
+    return Choice(out, open_keys, exhausted=nodes[0] > NODE_BUDGET)
 
 
 def infer(combo: dict[str, Printed | None], equations: list[Equation]) -> dict[str, Resolved]:
@@ -141,12 +190,23 @@ def infer(combo: dict[str, Printed | None], equations: list[Equation]) -> dict[s
     return cells
 
 
-def resolve(rows: list[RowChoice], equations: list[Equation]) -> dict[str, Resolved]:
-    combos = choose(rows, equations)
-    finals = [infer(c, equations) for c in combos]
+def resolve(rows: list[RowChoice], equations: list[Equation]) -> tuple[dict[str, Resolved], bool]:
+    """Every cell resolved, and whether the search ran out of budget (then every cell of a row
+    with several readings is uncertain, its readings' values its alternatives)."""
+    choice = choose(rows, equations)
+    finals = [infer(c, equations) for c in choice.combos]
     primary = finals[0]
     for key, cell in primary.items():
         others = {f[key].value for f in finals[1:] if f[key].value != cell.value}
         if others:
             cell.alternatives = sorted(others, key=lambda v: (v is None, v))
-    return primary
+    if choice.exhausted:
+        readings = {r.keys: r.readings for r in rows}
+        for keys in choice.open_keys:
+            for c, key in enumerate(keys):
+                seen = {_known(rd.values[c]) for rd in readings[keys]} - {primary[key].value}
+                if seen:
+                    primary[key].alternatives = sorted(
+                        set(primary[key].alternatives) | seen, key=lambda v: (v is None, v)
+                    )
+    return primary, choice.exhausted

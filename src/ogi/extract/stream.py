@@ -52,7 +52,7 @@ class Stream:
             for r, row in enumerate(block.rows):
                 for c, cell in enumerate(row):
                     # A position covered by a span is not a printed cell: its origin stands for it.
-                    if cell.is_span_copy:
+                    if cell.is_span_copy or cell.absent:
                         continue
                     text = cell.text.replace("\n", " ")
                     segments.append(Segment(pos, pos + len(text), True, cell.where, block, r, c))

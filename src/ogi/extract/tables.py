@@ -192,7 +192,7 @@ def _extras(junk: list[Piece], template: Template, out: TablesRead) -> None:
 def _read_requests(stream: Stream, template: Template, region: TableRegion, out: TablesRead) -> None:
     rows = template.rows_of("requests")
     groups = {g["key"]: g for g in template.requests_groups}
-    header = fold(stream.folded[region.lo : region.hi][:400])
+    header = _requests_header(stream, template, region)
     columns = [c.key for c in template.requests_columns]
     if "小计" in header:
         at = (
@@ -256,6 +256,18 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
         elif spec is None:
             continue
         out.rows.append(rr)
+
+
+def _requests_header(stream: Stream, template: Template, region: TableRegion) -> str:
+    """The folded text of table 三's header: from 申请人情况 (or the note) to the first row label.
+    Prose before the table is left out: a sentence saying "小计" must not add a column."""
+    folded = stream.folded
+    starts = [p for w in ("申请人情况", "本列数据的勾稽关系") if (p := folded.find(w, region.lo, region.hi)) >= 0]
+    first_row = template.rows_of("requests")[0]
+    end = folded.find(fold(first_row.label), region.lo, region.hi)
+    if not starts or end < 0:
+        return ""
+    return folded[min(starts) : end]
 
 
 def _read_appeals(stream: Stream, template: Template, region: TableRegion, out: TablesRead) -> None:

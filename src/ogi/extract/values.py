@@ -4,7 +4,6 @@ and placeholders (blank, ``/``, ``—``, ``无``) that are recorded as such, nev
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -20,6 +19,9 @@ NUMBER = re.compile(
     r"(?:[（(](?P<note>[^）)]*)[）)])?"
 )
 YUAN_PER_WAN = Decimal(10000)
+MAX_DIGITS = 15
+"""More integer digits than any real cell holds (a 亿元 amount printed in 元 has 13): a run of
+digits this long is cells run together or a misread, not one number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +36,17 @@ class Printed:
     note: str | None = None
 
 
+# Only width is folded: NFKC would also turn ① into 1 and ² into 2, making 33① read as 331.
+WIDTH = str.maketrans("０１２３４５６７８９．，＋－／（）：", "0123456789.,+-/():", "\u200b")
+SPACED_DIGITS = re.compile(r"\d[\s\u3000\xa0]+[\d+\-]")
+
+
 def squeeze(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    """The cell's text without spaces and with full-width characters folded; '' when the spaces
+    stand between digits (two numbers in one cell are not one number)."""
+    if SPACED_DIGITS.search(text.strip()):
+        return "\x00"
+    return "".join(text.translate(WIDTH).split())
 
 
 def parse_cell(text: str, kind: Kind, where: Where) -> Printed | None:
@@ -56,7 +67,7 @@ def _parse(text: str, kind: Kind) -> tuple[Number | None, Semantic, str | None, 
     if s in PLACEHOLDERS:
         return None, "na", None, None
     m = NUMBER.fullmatch(s)
-    if not m:
+    if not m or len(m["int"].replace(",", "")) > MAX_DIGITS:
         return None
     return _typed(m, kind)
 
@@ -74,7 +85,7 @@ def _typed(m: re.Match[str], kind: Kind) -> tuple[Number, Semantic, str | None, 
         value = value.normalize() if value != value.to_integral_value() else Decimal(int(value))
     else:
         value = -int(digits) if negative else int(digits)
-    kept_unit = unit if unit == "元" and kind == "amount" else None
+    kept_unit = unit if unit in ("元", "万元") and kind == "amount" else None
     semantic: Semantic = "zero" if value == 0 else "number"
     return value, semantic, kept_unit, m["note"] or None
 

@@ -40,6 +40,8 @@ class GridCell:
     where: Where
     origin: tuple[int, int] | None = None
     """(row, col) of the cell whose span covers this one; None for an origin cell."""
+    absent: bool = False
+    """No cell of the source sits here (its row has fewer cells than the grid is wide)."""
 
     @property
     def is_span_copy(self) -> bool:

@@ -15,13 +15,14 @@ from pydantic import BaseModel, Field, PlainSerializer
 
 SCHEMA_VERSION = "1"
 
-Semantic = Literal["number", "zero", "blank", "na", "missing"]
+Semantic = Literal["number", "zero", "blank", "na", "text", "missing"]
 """What the source printed: a number, a zero, an empty cell, a not-applicable mark
-(``/``, ``—``, ``无``), or nothing at all (row cut short, cell absent)."""
+(``/``, ``—``, ``无``), text that is not a value (``33*``, ``见附表``), or nothing at all
+(row cut short, cell absent)."""
 
-Flag = Literal["inferred", "uncertain", "missing", "blank", "na"]
+Flag = Literal["inferred", "uncertain", "missing", "blank", "na", "unreadable"]
 """Why a reader should look twice: derived from the identities, one of several readings,
-not printed, printed empty, printed as not applicable."""
+not printed, printed empty, printed as not applicable, printed as something that is not a value."""
 
 Severity = Literal["error", "warning", "info"]
 Number = int | Decimal

@@ -68,8 +68,9 @@ def expand(
     placed: Iterable[Placed], n_rows: int, index: int, page: int | None = None, row_pages: list[int] | None = None
 ) -> Table:
     """Build a Table grid: every position covered by a span copies the origin's text and points
-    at it; positions no cell covers become blank origin cells. Columns where no cell starts are
-    dropped. ``row_pages`` gives each row's page for a table stitched across pages."""
+    at it; positions no cell covers (a row with fewer cells than the grid) are marked absent, not
+    blank: the source printed nothing there. Columns where no cell starts are dropped.
+    ``row_pages`` gives each row's page for a table stitched across pages."""
 
     placed = _drop_empty_columns(list(placed))
     n_cols = len({p.col for p in placed})
@@ -84,7 +85,7 @@ def expand(
                 if grid[r][c] is None:
                     origin = None if (r, c) == (p.row, p.col) else (p.row, p.col)
                     grid[r][c] = GridCell(p.text, where(r, c), origin)
-    rows = [[g or GridCell("", where(r, c)) for c, g in enumerate(row)] for r, row in enumerate(grid)]
+    rows = [[g or GridCell("", where(r, c), absent=True) for c, g in enumerate(row)] for r, row in enumerate(grid)]
     # An origin hidden under an earlier overlapping span loses its own cell: point its
     # copies at the cell that really sits there, so origins always exist as origin cells.
     for row in rows:

@@ -150,9 +150,9 @@ def read(data: bytes, source: str) -> Document:
             width, height = page.get_size()
             p = _Page(i + 1, width, height)
             if _has_paths(page):
-                if plumber is None:
-                    plumber = pdfplumber.open(BytesIO(data))
                 try:
+                    if plumber is None:
+                        plumber = pdfplumber.open(BytesIO(data))
                     p.tables = find_tables(plumber.pages[i], i + 1)
                 except Exception as exc:  # a page pdfminer cannot parse still has its text
                     notes.append(f"page {i + 1}: tables not read ({decode_error(exc)})")

@@ -38,7 +38,10 @@ IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"B
 def sniff(data: bytes, name: str = "") -> str:
     """One of ``text``, ``html``, ``docx``, ``doc``, ``pdf``, ``image``, ``zip`` or ``unknown``."""
     head = data[:2048]
-    if head.lstrip()[:5] == b"%PDF-" or head[:1024].find(b"%PDF-") != -1:
+    lowered = head.lower()
+    looks_like_markup = any(tag in lowered for tag in (b"<html", b"<!doctype", b"<body", b"<table"))
+    # The PDF header may follow up to 1 KB of junk, but a web page that mentions "%PDF-" is a web page.
+    if head.lstrip()[:5] == b"%PDF-" or (head[:1024].find(b"%PDF-") != -1 and not looks_like_markup):
         return "pdf"
     if head.startswith(OLE_MAGIC):
         return "doc"
@@ -51,7 +54,6 @@ def sniff(data: bytes, name: str = "") -> str:
         return "docx" if "word/document.xml" in names else "zip"
     if head.startswith(IMAGE_MAGIC):
         return "image"
-    lowered = head.lower()
     if any(tag in lowered for tag in (b"<html", b"<!doctype html", b"<table", b"<body", b"<div", b"<p>", b"<p ")):
         return "html"
     ext = EXTENSIONS.get(PurePath(name).suffix.lower())

@@ -49,7 +49,11 @@ SENTENCE_END = ("。", "；", ";", "！", "？", "…", "：")
 def decode(data: bytes, source: str) -> tuple[str, str]:
     """The text and the encoding it was read with; UTF-8 first, then GB18030 (a superset of GBK)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as e:
+            reason = f"broken UTF-16 text ({e.reason} at byte {e.start}): save it again as UTF-8"
+            raise InputError(source, reason) from e
     if b"\x00" in data[:4096]:
         raise InputError(source, "binary data, not text (NUL bytes): is this the right file?")
     for encoding in ("utf-8-sig", "gb18030"):

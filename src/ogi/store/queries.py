@@ -136,7 +136,7 @@ def _sql(store: Store, shape: Shape, chinese: bool) -> tuple[str, list[str]]:
 
 
 def _csv_value(v: Any) -> Any:
-    # DECIMAL(20,6) prints "3.000000"; a count is written as the integer it is, an amount exactly.
+    # DECIMAL(38,10) prints "3.000000"; a count is written as the integer it is, an amount exactly.
     if isinstance(v, Decimal):
         return str(int(v)) if v == v.to_integral_value() else format(v, "f").rstrip("0")
     return v

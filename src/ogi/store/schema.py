@@ -1,7 +1,7 @@
 """The corpus database's tables, as DDL, and the migrations between schema versions.
 
 ``docs/store.md`` describes every table for users; this module is the one place the DDL lives.
-Cell values are ``DECIMAL(20,6)`` so 万元 amounts converted from 元 stay exact and counts sum
+Cell values are ``DECIMAL(38,10)`` so 万元 amounts converted from 元 stay exact and counts sum
 without float error. ``cells``, ``findings`` and ``sections`` carry no index: they are written
 and read by report id, in insertion order, which DuckDB's zone maps already prune by.
 """
@@ -56,10 +56,10 @@ CREATE TABLE reports (
 CREATE TABLE cells (
     report_id    BIGINT NOT NULL,
     key          VARCHAR NOT NULL,
-    value        DECIMAL(20, 6),
+    value        DECIMAL(38, 10),
     semantic     VARCHAR NOT NULL,
     flag         VARCHAR,
-    alternatives DECIMAL(20, 6)[],
+    alternatives DECIMAL(38, 10)[],
     provenance   VARCHAR
 );
 CREATE TABLE findings (

@@ -172,10 +172,10 @@ def _write_cells(con: duckdb.DuckDBPyConnection, ids: list[int], entries: Sequen
         {
             "report_id": ("BIGINT", [i for i, r in zip(ids, rows, strict=True) for _ in r.cell_keys]),
             "key": ("VARCHAR", [k for r in rows for k in r.cell_keys]),
-            "value": ("DECIMAL(20, 6)", [v for r in rows for v in r.cell_values]),
+            "value": ("DECIMAL(38, 10)", [v for r in rows for v in r.cell_values]),
             "semantic": ("VARCHAR", [s for r in rows for s in r.cell_semantics]),
             "flag": ("VARCHAR", [f for r in rows for f in r.cell_flags]),
-            "alternatives": ("DECIMAL(20, 6)[]", [a for r in rows for a in r.cell_alternatives]),
+            "alternatives": ("DECIMAL(38, 10)[]", [a for r in rows for a in r.cell_alternatives]),
             "provenance": ("VARCHAR", [p for r in rows for p in r.cell_provenance]),
         },
     )
