@@ -76,6 +76,17 @@ def rollup(store: Store, region_code: str, year: int) -> Rollup:
         [year, prefix],
     ).fetchall()
     units = [Unit(*r) for r in rows]
+    # A sum is only as sure as its parts: name the units whose cells are uncertain or whose
+    # amounts have no printed unit (a possible factor of 10,000).
+    doubtful = dict(
+        store.con.execute(
+            "SELECT report_id, string_agg(DISTINCT reason, ', ') FROM ("
+            "  SELECT report_id, 'uncertain cells' AS reason FROM cells WHERE flag = 'uncertain'"
+            "  UNION ALL SELECT report_id, 'amount unit not printed' FROM findings WHERE rule = 'UNIT_AMBIGUOUS'"
+            ") WHERE report_id IN (SELECT unnest(?)) GROUP BY report_id",
+            [[u.report_id for u in units]],
+        ).fetchall()
+    )
     governments = {u.agency_id for u in units if u.level in _GOVERNMENT_LEVELS}
     for u in units:
         office = _OFFICE.match(u.agency_id or "")
@@ -83,7 +94,11 @@ def rollup(store: Store, region_code: str, year: int) -> Rollup:
             result.excluded.append((u, f"办公室/办公厅 of {office['gov']}, whose own report is counted"))
             continue
         result.included.append(u)
-        why = [f"{u.errors} error findings" if u.errors else "", f"{u.null_cells} null cells" if u.null_cells else ""]
+        why = [
+            f"{u.errors} error findings" if u.errors else "",
+            f"{u.null_cells} null cells" if u.null_cells else "",
+            doubtful.get(u.report_id, ""),
+        ]
         if any(why):
             result.broken.append((u, ", ".join(w for w in why if w)))
     present = {u.agency_id for u in units}
