@@ -14,11 +14,11 @@ def test_exported_members() -> None:
     assert sorted(ogi.__all__) == sorted(
         [
             "Cell",
-            "ExtractionError",
             "Finding",
             "InputError",
             "OgiError",
             "Report",
+            "StoreError",
             "__version__",
             "parse",
             "parse_bytes",

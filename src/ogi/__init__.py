@@ -7,17 +7,17 @@ as exact, checked data.
 """
 
 from ogi.api import parse, parse_bytes
-from ogi.errors import ExtractionError, InputError, OgiError
+from ogi.errors import InputError, OgiError, StoreError
 from ogi.model import Cell, Finding, Report
 
 __version__ = "0.1.0"
 __all__ = [
     "Cell",
-    "ExtractionError",
     "Finding",
     "InputError",
     "OgiError",
     "Report",
+    "StoreError",
     "__version__",
     "parse",
     "parse_bytes",

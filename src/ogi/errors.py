@@ -3,9 +3,9 @@
 - :class:`OgiError` — base of everything ogi raises on purpose.
   - :class:`InputError` — the user's file cannot be read as a report (empty, binary, encrypted,
     truncated, undecodable, not a report). Carries the file and, where known, the page.
-  - :class:`ExtractionError` — a readable report whose tables could not be aligned at all.
   - :class:`StoreError` — the corpus database cannot be opened or written.
-  - :class:`MissingDependencyError` — an optional part (a reader, OCR, the web app) is not installed.
+
+A report whose tables cannot be read at all is not an error: it parses, with findings saying so.
 
 Messages are one line, name the file and say what to do next.
 """
@@ -26,17 +26,5 @@ class InputError(OgiError):
         super().__init__(f"{file}{where}: {reason}")
 
 
-class ExtractionError(OgiError):
-    def __init__(self, file: str, reason: str) -> None:
-        self.file = file
-        self.reason = reason
-        super().__init__(f"{file}: {reason}")
-
-
 class StoreError(OgiError):
     """The corpus store cannot be opened or written."""
-
-
-class MissingDependencyError(OgiError):
-    def __init__(self, what: str, extra: str) -> None:
-        super().__init__(f"{what} needs an optional part: pip install 'ogi[{extra}]'")

@@ -211,7 +211,6 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
             specs.append((None, f"{r.group}.subtotal", [g["text"]], g["ordinal"]))
         specs.append((r, r.key, [r.label, *r.aliases], r.ordinal))
     if template.id == "2021":
-        other = groups["other"]
         # A 2021 report on the old single-row （六）其他处理 layout: read the row as the group subtotal.
         sub_hits = [find_label(stream, [r.label], region.lo, region.hi) for r in rows if r.key.startswith("other.")]
         if not any(sub_hits[:2]):
@@ -219,7 +218,6 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
             out.layout["table3_layout"] = "2019"
         else:
             out.layout["table3_layout"] = "2021"
-        del other
     else:
         out.layout["table3_layout"] = "2019"
     located = _labelled_rows(stream, specs, region)

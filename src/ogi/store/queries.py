@@ -20,6 +20,7 @@ from typing import IO, Any, Literal
 import duckdb
 
 from ogi.errors import StoreError
+from ogi.model.report import json_number
 from ogi.store.db import Store
 from ogi.store.keys import cell_labels, ordered, template_keys
 from ogi.store.rollup import Rollup, rollup
@@ -144,7 +145,7 @@ def _csv_value(v: Any) -> Any:
 
 def _xlsx_value(v: Any) -> Any:
     if isinstance(v, Decimal):
-        return int(v) if v == v.to_integral_value() else float(v)
+        return json_number(v)
     if isinstance(v, str):
         return _XLSX_ILLEGAL.sub("", v)
     return v
