@@ -187,7 +187,23 @@ def infer(combo: dict[str, Printed | None], equations: list[Equation]) -> dict[s
                         cells[k].value = 0
                         cells[k].inferred_by = eq.rule
                     changed = True
+    _undo_contradicted(cells, equations)
     return cells
+
+
+def _undo_contradicted(cells: dict[str, Resolved], equations: list[Equation]) -> None:
+    """A value one identity forces but another contradicts was not forced uniquely: it goes back
+    to unknown, and the contradiction among the printed values is left for the checks to report."""
+    for eq in equations:
+        terms = [cells.get(k) for k in eq.keys]
+        if any(t is None or t.value is None for t in terms) or not any(t.inferred_by for t in terms if t):
+            continue
+        lhs = sum(cells[k].value or 0 for k in eq.lhs)
+        rhs = sum(cells[k].value or 0 for k in eq.rhs)
+        if lhs != rhs:
+            for t in terms:
+                if t is not None and t.inferred_by:
+                    t.value, t.inferred_by = None, None
 
 
 def resolve(rows: list[RowChoice], equations: list[Equation]) -> tuple[dict[str, Resolved], bool]:

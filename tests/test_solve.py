@@ -1,0 +1,51 @@
+"""The solver fills a blank only where the identities force it, and never against another identity."""
+
+from __future__ import annotations
+
+from ogi.extract.readings import Reading
+from ogi.extract.solve import RowChoice, infer, resolve
+from ogi.extract.values import Printed
+from ogi.model import Where
+from ogi.model.template import Equation
+
+W = Where(line=1)
+
+
+def p(v: int | None) -> Printed:
+    return Printed(v, "blank" if v is None else ("zero" if v == 0 else "number"), "" if v is None else str(v), W)
+
+
+def test_one_unknown_is_forced() -> None:
+    eq = Equation("I2", "", ("t",), ("a", "b"))
+    cells = infer({"t": p(10), "a": p(3), "b": p(None)}, [eq])
+    assert (cells["b"].value, cells["b"].inferred_by) == (7, "I2")
+
+
+def test_parts_of_a_zero_total_are_zero_but_not_of_a_positive_one() -> None:
+    eq = Equation("I2", "", ("t",), ("a", "b", "c"))
+    zero = infer({"t": p(0), "a": p(None), "b": p(None), "c": p(0)}, [eq])
+    assert [zero[k].value for k in "ab"] == [0, 0]
+    positive = infer({"t": p(4), "a": p(None), "b": p(None), "c": p(0)}, [eq])
+    assert [positive[k].value for k in "ab"] == [None, None]
+
+
+def test_a_value_another_identity_contradicts_is_not_inferred() -> None:
+    eqs = [Equation("I2", "", ("t",), ("x", "y")), Equation("I1", "", ("z",), ("x",))]
+    cells = infer({"t": p(10), "y": p(3), "x": p(None), "z": p(9)}, eqs)
+    assert (cells["x"].value, cells["x"].inferred_by) == (None, None)
+
+
+def test_identities_choose_between_readings_and_ties_are_uncertain() -> None:
+    eq = Equation("I3", "", ("t",), ("a", "b"))
+    rows = [
+        RowChoice(("t",), [Reading((p(11),))]),
+        RowChoice(("a",), [Reading((p(1),)), Reading((p(10),))]),
+        RowChoice(("b",), [Reading((p(1),)), Reading((p(10),))]),
+    ]
+    cells, exhausted = resolve(rows, [eq])
+    assert not exhausted
+    # 1 + 10 and 10 + 1 both make 11: neither cell is settled.
+    assert cells["a"].uncertain and cells["b"].uncertain
+    assert {cells["a"].value, *cells["a"].alternatives} == {1, 10}
+    settled, _ = resolve([*rows[:2], RowChoice(("b",), [Reading((p(1),))])], [eq])
+    assert (settled["a"].value, settled["a"].uncertain) == (10, False)
