@@ -28,6 +28,7 @@ ISSUE_TEXT = {
         "warning",
         "「{label}」一行的连写数字“{detail}”无论如何拆分都不满足行合计，已按其他勾稽关系选取。",
     ),
+    "DUPLICATE_ROW": ("warning", "「{label}」一行印了两次，数值不同；已按勾稽关系选取，无法确定的单元格标记为不确定。"),
     "UNSPLITTABLE": ("error", "「{label}」一行的数字“{detail}”无法拆分为本行各列，数值记为空。"),
     "SPLIT_TOO_LONG": ("error", "「{label}」一行的连写数字“{detail}”过长，无法可靠拆分，数值记为空。"),
 }

@@ -9,12 +9,13 @@ a value.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ogi.extract.locate import Hit, find_label, find_sequence
 from ogi.extract.normalize import fold
-from ogi.extract.readings import RowValues, row_values
+from ogi.extract.readings import Reading, RowValues, row_values
 from ogi.extract.segment import Sum
 from ogi.extract.stream import Piece, Stream
 from ogi.extract.values import YUAN_PER_WAN, Printed, parse_cell
@@ -82,6 +83,22 @@ def _row_pieces(stream: Stream, hit: Hit, stop: int) -> list[Piece]:
     return stream.pieces(start, end)
 
 
+def _read_row(stream: Stream, hit: Hit, stop: int, read: Callable[[list[Piece]], RowValues]) -> RowValues:
+    """A row's values; a row printed twice before the next label gives the second copy's readings
+    too, so that the identities choose between them (or both stay in doubt)."""
+    values = read(_row_pieces(stream, hit, stop))
+    again = stream.folded.find(hit.printed, hit.end, stop) if len(hit.printed) >= 4 else -1
+    if again >= 0:
+        second = Hit(again, again + len(hit.printed), hit.exact, hit.printed)
+        copy = read(_row_pieces(stream, second, stop))
+        first = {tuple(v.value if v else None for v in r.values) for r in values.readings}
+        extra = [r for r in copy.readings if tuple(v.value if v else None for v in r.values) not in first]
+        if extra:
+            values.readings.extend(Reading(r.values, r.score - 10) for r in extra)
+            values.issues.append(("DUPLICATE_ROW", hit.printed))
+    return values
+
+
 def _header_cols(table: Table | None, labels: list[str]) -> dict[int, int] | None:
     """Grid column → value column, from the header cells of a converted table."""
     if table is None:
@@ -143,9 +160,8 @@ def _read_active(stream: Stream, template: Template, region: TableRegion, out: T
         assert spec is not None
         rr = RowRead("active", spec.key, spec.cell_keys, spec.label, hit)
         if hit:
-            pieces = _row_pieces(stream, hit, stop)
             kinds: list[Kind] = [c.kind for c in spec.columns]
-            rr.values = row_values(pieces, kinds, [])
+            rr.values = _read_row(stream, hit, stop, lambda pieces, k=kinds: row_values(pieces, k, []))
             rr.where = stream.where_at(stream.to_text(hit.start))
             _extras(rr.values.junk, template, out)
             for i, col in enumerate(spec.columns):
@@ -243,10 +259,11 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
         official = spec.official_label if spec else key
         rr = RowRead("requests", key, keys, official, hit)
         if hit:
-            pieces = _row_pieces(stream, hit, stop)
             seg = stream.segment_at(stream.to_text(hit.end - 1))
             cols = header_cols if seg.table is first_table else None
-            rr.values = row_values(pieces, kinds, sums, header_cols=cols)
+            rr.values = _read_row(
+                stream, hit, stop, lambda pieces, c=cols: row_values(pieces, kinds, sums, header_cols=c)
+            )
             rr.where = stream.where_at(stream.to_text(hit.start))
             out.junk.extend(p for p in rr.values.junk if not p.is_cell)
             if spec is None and not any(v for r in rr.values.readings for v in r.values if v and v.value is not None):
