@@ -7,18 +7,24 @@ import re
 import unicodedata
 from functools import lru_cache
 
-QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "〝": '"', "〞": '"', "＂": '"'})
+QUOTE_MARKS = {"“": '"', "”": '"', "‘": "'", "’": "'", "〝": '"', "〞": '"', "＂": '"'}
+QUOTE = re.compile("[“”‘’〝〞＂]")
 WHITESPACE = re.compile(r"\s+")
 NON_SPACE = re.compile(r"\S+")
 ORDINAL_COMMA = re.compile(r"(?<=\d)[、,]")
 # After an ordinal a comma is a dot (1、→1.); elsewhere 、，, are one mark, as printed labels mix them.
-COMMAS = str.maketrans({",": "、", "，": "、"})
+COMMA = re.compile("[,，]")
 
 
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(QUOTES)
-    return ORDINAL_COMMA.sub(".", WHITESPACE.sub("", text)).translate(COMMAS)
+    text = _quotes(unicodedata.normalize("NFKC", text))
+    return COMMA.sub("、", ORDINAL_COMMA.sub(".", WHITESPACE.sub("", text)))
+
+
+def _quotes(text: str) -> str:
+    # A regex, not str.translate: translating a long non-ASCII text looks up every character.
+    return QUOTE.sub(lambda m: QUOTE_MARKS[m.group()], text)
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:
@@ -34,7 +40,7 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
                 chars.append(c)
                 positions.append(i)
         norm, index = "".join(chars), positions
-    norm = norm.translate(QUOTES)
+    norm = _quotes(norm)
     runs = NON_SPACE.findall(norm)
     folded = "".join(runs)
     kept: list[int] = []
@@ -42,4 +48,4 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
         kept.extend(range(m.start(), m.end()))
     mapped = kept if index is None else [index[i] for i in kept]
     # ``1、`` → ``1.`` keeps the length, so the map stays valid.
-    return ORDINAL_COMMA.sub(".", folded).translate(COMMAS), mapped
+    return COMMA.sub("、", ORDINAL_COMMA.sub(".", folded)), mapped

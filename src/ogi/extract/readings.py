@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from ogi.extract.segment import BudgetExceeded, Sum, Token, splits
 from ogi.extract.stream import Piece
-from ogi.extract.values import Printed, parse_cell, parse_piece
+from ogi.extract.values import Printed, is_value_text, parse_cell, parse_piece
 from ogi.model import Where
 from ogi.model.report import Number
 from ogi.model.template import Kind
@@ -60,7 +60,7 @@ def split_value_text(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
             continue
         if p.is_cell:
             tokens = p.text.split()
-            if len(tokens) > 1 and all(parse_cell(t, "amount", p.where) is not None for t in tokens):
+            if len(tokens) > 1 and all(is_value_text(t) for t in tokens):
                 cells.extend(Piece(t, True, p.where, p.segment) for t in tokens)
             else:
                 cells.append(p)
@@ -72,7 +72,7 @@ def split_value_text(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
         tail = p.text[len(run) :]
         if tail.strip():
             junk.append(Piece(tail, False, _shift(p.where, len(run)), p.segment))
-    is_value = [not p.is_cell or parse_cell(p.text, "amount", p.where) is not None for p in cells]
+    is_value = [not p.is_cell or is_value_text(p.text) for p in cells]
     last = max((i for i, v in enumerate(is_value) if v), default=-1)
     return cells[: last + 1], cells[last + 1 :] + junk
 

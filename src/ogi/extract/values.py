@@ -58,6 +58,11 @@ def parse_cell(text: str, kind: Kind, where: Where) -> Printed | None:
     return Printed(value, semantic, text, where, unit, note)
 
 
+def is_value_text(text: str) -> bool:
+    """Whether a cell's text is a value (a number, a blank, a placeholder) rather than words."""
+    return _parse(text, "amount") is not None
+
+
 @lru_cache(maxsize=8192)
 def _parse(text: str, kind: Kind) -> tuple[Number | None, Semantic, str | None, str | None] | None:
     # Cached: the same few printed strings ("0", "1", "") make up most cells of every report.

@@ -20,7 +20,7 @@ import charset_normalizer
 from ogi.errors import InputError
 from ogi.model import Document, GridCell, Paragraph, Table, Where
 
-ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 CRAWLER_FIELDS = {
     "标题": "title",
     "发布时间": "published",
@@ -74,7 +74,7 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
 
 
 def clean(text: str) -> str:
-    text = text.translate(ZERO_WIDTH).replace("\r\n", "\n").replace("\r", "\n")
+    text = ZERO_WIDTH.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("&nbsp;", " ").replace("\f", "\n")
 
 
