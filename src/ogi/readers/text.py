@@ -19,6 +19,7 @@ import charset_normalizer
 
 from ogi.errors import InputError
 from ogi.model import Document, GridCell, Paragraph, Table, Where
+from ogi.readers._util import is_page_number
 
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 CRAWLER_FIELDS = {
@@ -33,10 +34,6 @@ CRAWLER_FIELDS = {
 }
 CRAWLER_LINE = re.compile(r"^(标题|发布时间|发布日期|发布机构|原文链接|文号|栏目|本地目录)\s*[:：]\s*(.*)$")
 BODY_MARKER = re.compile(r"^=+\s*正文\s*=+$")
-PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
-    r"|\d{1,3}\s*/\s*\d{1,3})\s*$"
-)
 BARE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 MD_ROW = re.compile(r"^\s*\|.*\|\s*$")
 MD_RULE = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
@@ -73,7 +70,7 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
     return text, encoding
 
 
-def clean(text: str) -> str:
+def _normalise_text(text: str) -> str:
     text = ZERO_WIDTH.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
     return text.replace("&nbsp;", " ").replace("\f", "\n")
 
@@ -189,7 +186,7 @@ def _read_tab_region(b: _Builder, lines: list[str], start: int, end: int) -> Non
 def _drop_page_numbers(lines: list[str], doc: Document) -> list[str]:
     out = list(lines)
     for k, line in enumerate(lines):
-        if PAGE_NUMBER.match(line) and "\t" not in line:
+        if is_page_number(line) and "\t" not in line:
             out[k] = ""
             doc.notes.append(f"line {k + 1}: page number {line.strip()!r} dropped")
         elif BARE_NUMBER.match(line) and "\t" not in line:
@@ -208,7 +205,7 @@ def read(data: bytes, source: str) -> Document:
     b = _Builder(source)
     if encoding not in ("utf-8-sig", "utf-8", "ascii"):
         b.doc.notes.append(f"decoded as {encoding}")
-    lines = clean(text).split("\n")
+    lines = _normalise_text(text).split("\n")
     body_start = 0
     for k, line in enumerate(lines[:15]):
         m = CRAWLER_LINE.match(line.strip())
