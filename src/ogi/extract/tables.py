@@ -208,15 +208,8 @@ def _extras(junk: list[Piece], template: Template, out: TablesRead) -> None:
 def _read_requests(stream: Stream, template: Template, region: TableRegion, out: TablesRead) -> None:
     rows = template.rows_of("requests")
     groups = {g["key"]: g for g in template.requests_groups}
-    header = _requests_header(stream, template, region)
-    columns = [c.key for c in template.requests_columns]
-    if "小计" in header:
-        at = (
-            columns.index("natural") + 1
-            if header.find("小计") < header.find("商业企业")
-            else columns.index("other_org") + 1
-        )
-        columns.insert(at, "legal_subtotal")
+    columns = _printed_columns(template, _requests_header(stream, template, region))
+    if len(columns) > len(template.requests_columns):
         out.layout["legal_subtotal"] = "yes"
     specs: list[tuple[RowSpec | None, str, list[str], str]] = []
     seen_groups: set[str] = set()
@@ -271,6 +264,19 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
         elif spec is None:
             continue
         out.rows.append(rr)
+
+
+def _printed_columns(template: Template, header: str) -> list[str]:
+    """Table 三's value columns as printed: the template's, plus a local extension column (the
+    法人或其他组织 小计) where the header prints its label — before 商业企业 or after 其他."""
+    columns = [c.key for c in template.requests_columns]
+    for ext in template.extension_columns:
+        label = fold(ext.label)
+        if label in header:
+            first_org = fold(template.requests_columns[1].label)
+            before = header.find(label) < header.find(first_org)
+            columns.insert(1 if before else columns.index("other_org") + 1, ext.key)
+    return columns
 
 
 def _requests_header(stream: Stream, template: Template, region: TableRegion) -> str:
