@@ -81,3 +81,13 @@ class Document:
     @property
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
+
+    def plain_text(self) -> str:
+        """Every paragraph and every grid row (cells joined by tabs), in reading order."""
+        out = []
+        for b in self.blocks:
+            if isinstance(b, Paragraph):
+                out.append(b.text)
+            else:
+                out.extend("\t".join(c.text for c in row) for row in b.rows)
+        return "\n".join(out)
