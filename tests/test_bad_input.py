@@ -68,3 +68,18 @@ def test_cli_one_line_error_and_exit_code(tmp_path: Path) -> None:
     assert errors == [f"ogi: {empty}: the file is empty", f"ogi: {tmp_path / 'nope'}: no such file"]
     assert "Traceback" not in proc.stderr
     assert '"requests.new.total": 0' in proc.stdout
+
+
+def test_tabs_and_blank_lines_only() -> None:
+    with pytest.raises(InputError):
+        ogi.parse_bytes(b"\t\n\n\t\t\n \t\n", "tabs.txt")
+
+
+def test_damaged_pdf_metadata_and_pages_give_an_error_or_a_report(tmp_path: Path) -> None:
+    pdf = need(SEEDS.parent / "corpus" / "002_hongze_qzf_2023.pdf").read_bytes()
+    for cut in (len(pdf) // 3, len(pdf) - 2000):
+        damaged = pdf[:cut] + b"\x00garbage\x00" + pdf[cut + 64 :]
+        try:
+            ogi.parse_bytes(damaged, "damaged.pdf")
+        except InputError as e:
+            assert "damaged.pdf" in str(e)

@@ -8,6 +8,8 @@ at the top of the next page with matching column rulings is stitched to the one 
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -20,6 +22,9 @@ from ogi.model import Document, Paragraph, Table, Where
 from ogi.model.document import Block
 from ogi.readers._util import Placed, cell_text, decode_error, expand, find_published, is_page_number
 from ogi.readers.pdf_tables import PageTable, find_tables, stitch
+
+# pdfminer logs every unreadable operator of a damaged file as a warning; ogi reports the file itself.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 SCANNED = "a scanned PDF without a text layer: OCR is not supported yet"
 
@@ -140,7 +145,10 @@ def read(data: bytes, source: str) -> Document:
     if not data.strip():
         raise InputError(source, "the file is empty")
     pdf = _open(data, source)
-    title = " ".join(str(pdf.get_metadata_dict().get("Title", "")).split())
+    try:
+        title = " ".join(str(pdf.get_metadata_dict().get("Title", "")).split())
+    except (UnicodeDecodeError, pdfium.PdfiumError):  # a damaged info dictionary: no title, still a PDF
+        title = ""
     plumber: pdfplumber.PDF | None = None
     notes: list[str] = []
     pages: list[_Page] = []
@@ -162,7 +170,8 @@ def read(data: bytes, source: str) -> Document:
         raise InputError(source, f"the PDF is damaged ({decode_error(exc)})") from exc
     finally:
         if plumber is not None:
-            plumber.close()
+            with contextlib.suppress(Exception):  # closing walks the pages again; a broken one is known already
+                plumber.close()
         pdf.close()
     if not any(p.lines or p.tables for p in pages):
         raise InputError(source, SCANNED)

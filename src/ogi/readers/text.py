@@ -152,8 +152,9 @@ def _tab_regions(lines: list[str]) -> list[tuple[int, int]]:
         end = j
         while end > start and not lines[end - 1].strip():
             end -= 1
-        regions.append((start, end))
-        i = j
+        if end > start:  # a region of nothing but tabs and blank lines holds no table
+            regions.append((start, end))
+        i = max(j, i + 1)
     return regions
 
 
