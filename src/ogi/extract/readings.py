@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from ogi.extract.segment import BudgetExceeded, Sum, Token, splits
 from ogi.extract.stream import Piece
-from ogi.extract.values import Printed, is_value_text, parse_cell, parse_piece
+from ogi.extract.values import WIDTH, Printed, is_value_text, parse_cell, parse_piece
 from ogi.model import Where
 from ogi.model.report import Number
 from ogi.model.template import Kind
@@ -193,7 +193,7 @@ def _short_splits(tokens: list[Token], kinds: list[Kind], sums: list[Sum], where
     k = len(kinds)
     out: list[Reading] = []
     for cells in itertools.islice(splits(tokens, kinds[: k - 1], [], limit=MAX_ALTERNATIVES), MAX_ALTERNATIVES):
-        for reading in _short([c for c in cells], kinds, lambda c, kind: parse_piece(c, kind, where)):
+        for reading in _short(cells, kinds, lambda c, kind: parse_piece(c, kind, where)):
             values = [v.value if v is not None else None for v in reading.values]
             if all(_can_hold(s, values) for s in sums):
                 out.append(Reading(reading.values, reading.score - len(out)))
@@ -225,7 +225,7 @@ def _tokens(pieces: list[Piece], *, keep_spaces: bool) -> list[Token]:
 
 
 def _ascii(text: str) -> str:
-    return text.translate(str.maketrans("０１２３４５６７８９．－＋−", "0123456789.-+-")).replace(",", "")
+    return text.translate(WIDTH).replace("−", "-").replace(",", "")
 
 
 def _dedupe(readings: list[Reading]) -> list[Reading]:
