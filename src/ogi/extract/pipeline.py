@@ -61,8 +61,17 @@ def _cell(r: Resolved | None, label: str | None) -> Cell:
     prov = None
     # Values are typed already: construct without re-validating ~200 cells per report.
     if p is not None:
+        w = p.where
         prov = Provenance(
-            where=str(p.where), raw=p.raw.strip(), unit=p.unit, note=p.note, rule=r.inferred_by, label=label
+            where=str(w),
+            raw=p.raw.strip(),
+            unit=p.unit,
+            note=p.note,
+            rule=r.inferred_by,
+            label=label,
+            page=w.page,
+            box=w.box,
+            confidence=w.confidence,
         )
     elif r.inferred_by:
         prov = Provenance(where="derived", raw=None, unit=None, note=None, rule=r.inferred_by, label=label)

@@ -23,6 +23,11 @@ class Where:
     row: int | None = None
     col: int | None = None
     char: int | None = None
+    box: tuple[float, float, float, float] | None = None
+    """(x0, y0, x1, y1) on the page, origin at its top-left corner: PDF points for PDF pages
+    (scanned ones too), pixels for images. Not part of the text form."""
+    confidence: float | None = None
+    """For text read by OCR: the recogniser's confidence, 0–1."""
 
     def __str__(self) -> str:
         return _where_text(self)

@@ -53,6 +53,13 @@ class Provenance:
     """An annotation printed with the number, e.g. ``其中修订16件``."""
     rule: str | None = None
     """For an inferred value: the identity that fixed it."""
+    page: int | None = None
+    """The page the value was printed on (PDF, scans, images)."""
+    box: tuple[float, float, float, float] | None = None
+    """The printed cell's box on that page, (x0, y0, x1, y1) from the page's top-left corner:
+    PDF points for PDF pages, pixels for images."""
+    confidence: float | None = None
+    """For a value read by OCR: the recogniser's confidence, 0–1."""
 
 
 @dataclass(slots=True)
@@ -134,6 +141,7 @@ class Report(BaseModel):
         flags: dict[str, str] = {}
         provenance: dict[str, str] = {}
         alternatives: dict[str, list[int | float | None]] = {}
+        boxes: dict[str, dict[str, Any]] = {}
         for key, cell in self.cells.items():
             if cell.flag:
                 flags[key] = cell.flag
@@ -141,6 +149,8 @@ class Report(BaseModel):
                 alternatives[key] = [json_number(a) for a in cell.alternatives]
             if (where := cell.where_text()) is not None:
                 provenance[key] = where
+            if cell.provenance is not None and cell.provenance.box is not None:
+                boxes[key] = {"page": cell.provenance.page, "box": list(cell.provenance.box)}
         return {
             "file": self.file,
             "template": self.template,
@@ -153,6 +163,7 @@ class Report(BaseModel):
             "flags": flags,
             "alternatives": alternatives,
             "provenance": provenance,
+            "boxes": boxes,
             "findings": [f.model_dump(exclude_none=True) for f in self.findings],
             "sections": {k: {"heading": s.heading, "text": s.text} for k, s in self.sections.items()},
             "meta": self.meta,
