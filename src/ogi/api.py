@@ -13,19 +13,20 @@ from ogi.errors import InputError
 from ogi.extract import extract
 from ogi.model import Report
 from ogi.readers import read_document
+from ogi.readers.options import ParseOptions
 
 MIN_PRINTED_VALUES = 10
 MIN_SECTIONS = 3
 """Below both, a text is not a report: a report missing its tables still has its sections."""
 
 
-def parse_bytes(data: bytes, name: str = "<bytes>") -> Report:
-    """Read, extract and check one report.
+def parse_bytes(data: bytes, name: str = "<bytes>", options: ParseOptions | None = None) -> Report:
+    """Read, extract and check one report; ``options`` say how (OCR), the defaults suit most.
 
     Raises :class:`~ogi.errors.InputError` when the file cannot be read as a report (empty,
     binary, undecodable, not a 政府信息公开工作年度报告).
     """
-    document = read_document(data, name)
+    document = read_document(data, name, options)
     report, tables = extract(document)
     printed = sum(1 for c in report.cells.values() if c.value is not None and c.flag != "inferred")
     if printed < MIN_PRINTED_VALUES and len(report.sections) < MIN_SECTIONS:
@@ -34,7 +35,7 @@ def parse_bytes(data: bytes, name: str = "<bytes>") -> Report:
     return report
 
 
-def parse(path: str | Path) -> Report:
+def parse(path: str | Path, options: ParseOptions | None = None) -> Report:
     """Parse the report file at ``path`` (any supported format, detected from its content)."""
     p = Path(path)
     try:
@@ -45,4 +46,4 @@ def parse(path: str | Path) -> Report:
         raise InputError(str(p), "is a directory, not a file") from e
     except PermissionError as e:
         raise InputError(str(p), "permission denied") from e
-    return parse_bytes(data, str(p))
+    return parse_bytes(data, str(p), options)

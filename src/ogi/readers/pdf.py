@@ -21,12 +21,13 @@ from ogi.errors import InputError
 from ogi.model import Document, Paragraph, Table, Where
 from ogi.model.document import Block
 from ogi.readers._util import Placed, cell_text, decode_error, expand, find_published, is_page_number
+from ogi.readers.options import ParseOptions
 from ogi.readers.pdf_tables import PageTable, find_tables, stitch
 
 # pdfminer logs every unreadable operator of a damaged file as a warning; ogi reports the file itself.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-SCANNED = "a scanned PDF without a text layer: OCR is not supported yet"
+SCANNED = "a scanned PDF without a text layer, and OCR is turned off (--ocr never)"
 
 
 @dataclass(slots=True)
@@ -141,7 +142,8 @@ def _join(a: str, b: str) -> str:
     return f"{a} {b}" if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum() else a + b
 
 
-def read(data: bytes, source: str) -> Document:
+def read(data: bytes, source: str, options: ParseOptions | None = None) -> Document:
+    options = options or ParseOptions()
     if not data.strip():
         raise InputError(source, "the file is empty")
     pdf = _open(data, source)
@@ -166,6 +168,7 @@ def read(data: bytes, source: str) -> Document:
                     notes.append(f"page {i + 1}: tables not read ({decode_error(exc)})")
             p.lines = _lines(page, height, [t.bbox for t in p.tables])
             pages.append(p)
+        ocr_blocks = _ocr_hook(pdf, pages, options, source, notes)
     except pdfium.PdfiumError as exc:
         raise InputError(source, f"the PDF is damaged ({decode_error(exc)})") from exc
     finally:
@@ -173,19 +176,50 @@ def read(data: bytes, source: str) -> Document:
             with contextlib.suppress(Exception):  # closing walks the pages again; a broken one is known already
                 plumber.close()
         pdf.close()
-    if not any(p.lines or p.tables for p in pages):
+    ocr_pages = {b.where.page for b in ocr_blocks}
+    pages = [p for p in pages if p.number not in ocr_pages]
+    if not any(p.lines or p.tables for p in pages) and not ocr_blocks:
         raise InputError(source, SCANNED)
     empty = [p.number for p in pages if not p.lines and not p.tables]
     if empty:
         notes.append(f"pages without a text layer (scanned?): {', '.join(map(str, empty))}")
     blocks = _blocks(pages, notes)
+    if ocr_blocks:
+        from ogi.readers.ocr.pdf import interleave
+
+        blocks = interleave(blocks, ocr_blocks)
     doc = Document(source=source, format="pdf", blocks=blocks, notes=list(dict.fromkeys(notes)))
     if title:
         doc.meta["title"] = title
+    if ocr_pages:
+        doc.meta["ocr_pages"] = ",".join(map(str, sorted(p for p in ocr_pages if p)))
     published = find_published(b.text for b in doc.blocks if isinstance(b, Paragraph))
     if published:
         doc.meta["published"] = published
     return doc
+
+
+def _ocr_hook(
+    pdf: pdfium.PdfDocument, pages: list[_Page], options: ParseOptions, source: str, notes: list[str]
+) -> list[Block]:
+    """OCR of the pages without a text layer (every page with ``ocr="always"``)."""
+    if options.ocr == "never":
+        return []
+    wanted = [p.number for p in pages if options.ocr == "always" or not (p.lines or p.tables)]
+    if not wanted:
+        return []
+    from ogi.readers import ocr
+
+    try:
+        ocr.require(source, "a scanned PDF without a text layer")
+    except InputError:
+        if len(wanted) == len(pages) or options.ocr == "always":
+            raise
+        notes.append(f"pages {', '.join(map(str, wanted))} have no text layer and were not read: {ocr.INSTALL_HINT}")
+        return []
+    from ogi.readers.ocr.pdf import read_pdf_pages
+
+    return read_pdf_pages(pdf, wanted, options, notes)
 
 
 def _blocks(pages: list[_Page], notes: list[str]) -> list[Block]:

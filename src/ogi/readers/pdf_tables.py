@@ -7,7 +7,7 @@ boundaries are the distinct box edges, so a box's span is the number of boundari
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ogi.readers._util import Placed
@@ -193,7 +193,7 @@ def stitch(prev: PageTable, cont: PageTable) -> bool:
             if p.text.strip():
                 above.text = f"{above.text}\n{p.text}" if above.text.strip() else p.text
             continue
-        prev.cells.append(Placed(p.row + offset, col, p.rowspan, span, p.text))
+        prev.cells.append(replace(p, row=p.row + offset, col=col, colspan=span))
     prev.n_rows += cont.n_rows - skip - split
     prev.row_pages += cont.row_pages[skip + split :]
     prev.cells.sort(key=lambda p: (p.row, p.col))
