@@ -5,7 +5,9 @@ read. Parsing runs in worker processes calling the pure :func:`ogi.parse_bytes` 
 into rows); only the main process writes, in small batches of one transaction each, so a killed
 run loses at most the batch in flight and a re-run picks it up. A file that cannot be parsed is
 recorded with its reason and never stops the batch; a worker that dies (a reader crashing on a
-file) is replaced and the files it held are retried one by one.
+file) is replaced and the files it held are retried one by one. The progress bar counts pages
+(a scanned report's pages take seconds each to OCR; each worker loads its own OCR model once and
+runs it on one thread).
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ogi.errors import OgiError
+from ogi.readers import count_pages
+from ogi.readers.options import ParseOptions
 from ogi.store.db import Entry, Store, sha256_of
 from ogi.store.rows import ReportRows, parse_file, warm_up
 
@@ -88,13 +92,13 @@ def _forked_pool(workers: int) -> Executor | None:
     return pool
 
 
-def _isolated(job: tuple[Path, str, bytes]) -> ReportRows | str | None:
+def _isolated(job: tuple[Path, str, bytes], options: ParseOptions) -> ReportRows | str | None:
     """Parse one file in a fresh process of its own, after a worker died holding it; None when
     that one dies too."""
     path, _, data = job
     with _pool(1) as pool:
         try:
-            return pool.submit(parse_file, data, str(path)).result()
+            return pool.submit(parse_file, data, str(path), options).result()
         except BrokenProcessPool:
             return None
 
@@ -107,21 +111,23 @@ def ingest(
     progress: bool = True,
     retry_failed: bool = False,
     batch: int = BATCH_FILES,
+    options: ParseOptions | None = None,
 ) -> IngestResult:
     """Ingest every file under ``paths`` into the store ``db`` (a path or an open :class:`Store`).
 
     A file whose bytes are stored already is skipped: unchanged if it parsed before, failed again
     (with its stored reason) if it did not, unless ``retry_failed``. Results are written ``batch``
     files to a transaction (or every second): a smaller batch loses less to a crash, a larger one
-    writes faster.
+    writes faster. ``options`` say how to read the files (OCR).
     """
     workers = workers or os.cpu_count() or 1
+    options = options or ParseOptions()
     # Workers forked before the database opens start in milliseconds and share this process's
     # imports; once DuckDB runs its threads, only the fork server is safe.
     early = _forked_pool(workers) if workers > 1 and not isinstance(db, Store) else None
     store = db if isinstance(db, Store) else Store.open(db)
     try:
-        return _Run(store, workers, progress, retry_failed, batch, early).run(paths)
+        return _Run(store, workers, progress, retry_failed, batch, early, options).run(paths)
     finally:
         if store is not db:
             store.close()
@@ -129,9 +135,18 @@ def ingest(
 
 class _Run:
     def __init__(
-        self, store: Store, workers: int, progress: bool, retry_failed: bool, batch: int, early: Executor | None
+        self,
+        store: Store,
+        workers: int,
+        progress: bool,
+        retry_failed: bool,
+        batch: int,
+        early: Executor | None,
+        options: ParseOptions,
     ) -> None:
         self.store = store
+        self.options = options
+        self.pages: dict[Path, int] = {}
         self.early = early
         self.batch = max(1, batch)
         self.workers = workers
@@ -146,6 +161,7 @@ class _Run:
             TextColumn("ingest"),
             BarColumn(),
             MofNCompleteColumn(),
+            TextColumn("pages"),
             TimeRemainingColumn(),
             TextColumn("{task.description}"),
             console=Console(stderr=True),
@@ -158,6 +174,8 @@ class _Run:
         if not use_pool and self.early is not None:
             self.early.shutdown(cancel_futures=True)
         executor = (self.early or _pool(self.workers)) if use_pool else _Inline()
+        if use_pool:  # one OCR thread per worker: the workers already fill the cores
+            self.options = replace(self.options, ocr_threads=1)
         with self.bar, executor:
             self.task = self.bar.add_task("", total=len(files))
             self._drive(executor, iter(files))
@@ -181,7 +199,7 @@ class _Run:
                 if path is None:
                     exhausted = True
                 elif job := self._job(path):
-                    pending[executor.submit(parse_file, job[2], str(path))] = job
+                    pending[executor.submit(parse_file, job[2], str(path), self.options)] = job
             done, _ = wait(pending, timeout=BATCH_SECONDS, return_when=FIRST_COMPLETED)
             crashed: list[tuple[Path, str, bytes]] = []
             for future in done:
@@ -198,7 +216,7 @@ class _Run:
                 executor = _pool(self.workers)
                 dead = 0
                 for job in crashed:
-                    outcome = _isolated(job)
+                    outcome = _isolated(job, self.options)
                     dead = dead + 1 if outcome is None else 0
                     if dead == _DEAD_IN_A_ROW:
                         self._flush()
@@ -226,6 +244,9 @@ class _Run:
             self._done_without_parse(path, failure=failure or "")
             return None
         self.seen.add(sha)
+        self.pages[path] = pages = count_pages(data)
+        if pages > 1:
+            self.bar.update(self.task, total=(self.bar.tasks[self.task].total or 0) + pages - 1)
         return path, sha, data
 
     def _done_without_parse(self, path: Path, failure: str) -> None:
@@ -245,7 +266,7 @@ class _Run:
             self.buffer.append(Entry(str(path), sha, data, None, outcome))
         else:
             self.buffer.append(Entry(str(path), sha, data, outcome))
-        self.bar.advance(self.task)
+        self.bar.advance(self.task, self.pages.pop(path, 1))
 
     def _flush(self) -> None:
         if self.buffer:

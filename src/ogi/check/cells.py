@@ -81,7 +81,7 @@ def check_flags(report: Report, template: Template) -> list[Finding]:
                 rule="UNCERTAIN_VALUE",
                 severity="warning",
                 keys=keys,
-                message=f"{len(keys)}个单元格的数字连在一起或位置错乱，无法唯一确定：{detail}{more}。请对照原文核实。",
+                message=f"{len(keys)}个单元格的数字连在一起、位置错乱或识别（OCR）不确定，无法唯一确定：{detail}{more}。请对照原文核实。",
             )
         )
     for flag, (rule, severity, text) in FLAG_FINDINGS.items():

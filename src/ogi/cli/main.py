@@ -11,8 +11,10 @@ from rich.console import Console
 
 from ogi import __version__
 from ogi.api import parse
+from ogi.cli.ocr import ocr_option
 from ogi.cli.store_commands import register as register_store_commands
 from ogi.errors import OgiError
+from ogi.readers.options import ParseOptions
 
 
 @click.group()
@@ -24,8 +26,9 @@ def main() -> None:
 @main.command("parse")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per file (a list for several).")
-def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
-    """Parse report FILES (text, Markdown, HTML, DOCX, DOC/WPS, PDF) and check them."""
+@ocr_option
+def parse_command(files: tuple[Path, ...], as_json: bool, ocr: str) -> None:
+    """Parse report FILES (text, Markdown, HTML, DOCX, DOC/WPS, PDF, scans and page images) and check them."""
     from ogi.cli.view import print_report
 
     # Piped output gets a width that fits table 三, not rich's default of 80 columns.
@@ -34,7 +37,7 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
     failed = 0
     for path in files:
         try:
-            report = parse(path)
+            report = parse(path, ParseOptions(ocr=ocr))  # type: ignore[arg-type]
         except OgiError as e:
             failed += 1
             click.echo(f"ogi: {e}", err=True)

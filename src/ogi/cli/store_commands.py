@@ -19,6 +19,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ogi.cli.ocr import ocr_option
 from ogi.errors import OgiError
 
 db_option = click.option(
@@ -71,16 +72,21 @@ json_flag = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--batch", default=64, show_default=True, type=click.IntRange(min=1),
               help="Files written per transaction: fewer lose less work to a crash, more write faster.")  # fmt: skip
+@ocr_option
 def ingest_command(
-    paths: tuple[Path, ...], db: Path, workers: int | None, retry_failed: bool, quiet: bool, batch: int
+    paths: tuple[Path, ...], db: Path, workers: int | None, retry_failed: bool, quiet: bool, batch: int, ocr: str
 ) -> None:
     """Ingest report files and folders (recursively) into the store; unchanged files are skipped.
 
     Exits 1 when any file could not be read as a report; each is listed with its reason."""
     from ogi.batch import ingest
+    from ogi.readers.options import ParseOptions
 
+    options = ParseOptions(ocr=ocr)  # type: ignore[arg-type]
     try:
-        r = ingest(paths, db, workers=workers, progress=not quiet, retry_failed=retry_failed, batch=batch)
+        r = ingest(
+            paths, db, workers=workers, progress=not quiet, retry_failed=retry_failed, batch=batch, options=options
+        )
     except OgiError as e:
         _fail(e)
     versions = f" ({r.new_versions} as new versions)" if r.new_versions else ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from ogi.extract.segment import BudgetExceeded, Sum, Token, splits
@@ -35,6 +35,8 @@ class Reading:
     values: tuple[Printed | None, ...]
     """One per column; None where the row printed nothing for that column."""
     score: float = 0.0
+    from_alternatives: bool = False
+    """Some cell takes another text its reader gave as possible (:attr:`GridCell.alternatives`)."""
 
 
 @dataclass(slots=True)
@@ -92,8 +94,48 @@ def row_values(
         rv = _grid_readings(values, kinds, header_cols)
     else:
         rv = _stream_readings(values, kinds, sums)
+    _add_alternatives(rv, values, kinds)
     rv.junk = junk
     return rv
+
+
+def _cell_alternatives(p: Piece) -> tuple[str, ...]:
+    seg = p.segment
+    if not p.is_cell or seg.table is None:
+        return ()
+    cell = seg.table.rows[seg.row][seg.col]
+    return cell.alternatives if cell.alternatives and p.text.strip() == cell.text.strip() else ()
+
+
+def _add_alternatives(rv: RowValues, cells: list[Piece], kinds: list[Kind]) -> None:
+    """The other texts a reader considers possible for a cell (OCR unsure of a digit) become more
+    readings of the row, with one or two cells changed and a lower score than the reading as
+    recognised, so that the identities choose among them as they choose among digit splits."""
+    alternatives = {p.where: alts for p in cells if (alts := _cell_alternatives(p))}
+    if not alternatives:
+        return
+    extra: list[Reading] = []
+    for reading in rv.readings:
+        changes = [
+            (i, rank, alt)
+            for i, v in enumerate(reading.values)
+            if v is not None and v.where in alternatives
+            for rank, text in enumerate(alternatives[v.where])
+            if (alt := parse_cell(text, kinds[i], v.where)) is not None and alt.value is not None
+        ]
+        for n in (1, 2):
+            for combo in itertools.combinations(changes, n):
+                if len({i for i, _, _ in combo}) < n:
+                    continue
+                values = list(reading.values)
+                for i, _, alt in combo:
+                    values[i] = alt
+                penalty = sum(1 + rank / 100 for _, rank, _ in combo)
+                extra.append(
+                    replace(reading, values=tuple(values), score=reading.score - penalty, from_alternatives=True)
+                )
+    extra.sort(key=lambda r: -r.score)
+    rv.readings = _dedupe(rv.readings + extra[:MAX_ALTERNATIVES])
 
 
 def _typed(p: Piece, kind: Kind) -> Printed:

@@ -7,7 +7,9 @@
    fix it uniquely: the one unknown term of an identity, or all unknown parts of a total whose
    known remainder is 0 (counts are never negative). Filled cells are marked inferred.
 3. A cell whose final value differs between kept combinations is uncertain; its other values
-   are kept as alternatives.
+   are kept as alternatives. So is a cell that a reader's alternative text (OCR unsure of a digit)
+   would change without breaking any identity the chosen values keep: the search keeps only the
+   best few combinations, and a value that no identity settles must never pass as certain.
 """
 
 from __future__ import annotations
@@ -206,6 +208,39 @@ def _undo_contradicted(cells: dict[str, Resolved], equations: list[Equation]) ->
                     t.value, t.inferred_by = None, None
 
 
+def _holds(eq: Equation, values: dict[str, Number | None]) -> bool:
+    terms = [values.get(k) for k in eq.keys]
+    if any(v is None for v in terms):
+        return True  # an identity with an unknown term cannot break
+    return sum(values[k] or 0 for k in eq.lhs) == sum(values[k] or 0 for k in eq.rhs)
+
+
+def _unsettled(rows: list[RowChoice], equations: list[Equation], cells: dict[str, Resolved]) -> None:
+    """Add, as alternatives, the values of every reading built from a reader's alternative texts
+    that keeps each identity the chosen values keep (the other rows as chosen, inferred cells as
+    unknown)."""
+    chosen = {k: (None if c.inferred_by else c.value) for k, c in cells.items()}
+    kept = [eq for eq in equations if _holds(eq, chosen)]
+    for row in rows:
+        if len(row.readings) < 2:
+            continue
+        touching = [eq for eq in kept if any(k in row.keys for k in eq.keys)]
+        for reading in row.readings:
+            if not reading.from_alternatives:
+                continue
+            trial = dict(chosen)
+            trial.update((k, _known(p)) for k, p in zip(row.keys, reading.values, strict=True))
+            # A gap where a value was chosen would keep every identity only by leaving it open.
+            gaps = any(trial[k] is None and chosen.get(k) is not None for k in row.keys)
+            if gaps or not all(_holds(eq, trial) for eq in touching):
+                continue
+            for k in row.keys:
+                cell = cells.get(k)
+                if cell is None or cell.inferred_by or trial[k] == cell.value or trial[k] in cell.alternatives:
+                    continue
+                cell.alternatives = sorted([*cell.alternatives, trial[k]], key=lambda v: (v is None, v))
+
+
 def resolve(rows: list[RowChoice], equations: list[Equation]) -> tuple[dict[str, Resolved], bool]:
     """Every cell resolved, and whether the search ran out of budget (then every cell of a row
     with several readings is uncertain, its readings' values its alternatives)."""
@@ -216,6 +251,7 @@ def resolve(rows: list[RowChoice], equations: list[Equation]) -> tuple[dict[str,
         others = {f[key].value for f in finals[1:] if f[key].value != cell.value}
         if others:
             cell.alternatives = sorted(others, key=lambda v: (v is None, v))
+    _unsettled(rows, equations, primary)
     if choice.exhausted:
         readings = {r.keys: r.readings for r in rows}
         for keys in choice.open_keys:

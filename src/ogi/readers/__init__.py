@@ -53,4 +53,29 @@ def read_document(data: bytes, source: str, options: ParseOptions | None = None)
     return reader_for(sniff(data, source), source, options)(data, source)
 
 
-__all__ = ["READERS", "ParseOptions", "Reader", "read_document", "reader_for", "sniff"]
+def count_pages(data: bytes) -> int:
+    """How many pages a file will be read as: a PDF's pages, an image's frames, else 1. For
+    progress bars; anything unreadable counts 1 (the reader will say why)."""
+    fmt = sniff(data)
+    try:
+        if fmt == "pdf":
+            import pypdfium2 as pdfium
+
+            pdf = pdfium.PdfDocument(data)
+            try:
+                return max(len(pdf), 1)
+            finally:
+                pdf.close()
+        if fmt == "image":
+            from io import BytesIO
+
+            from PIL import Image
+
+            with Image.open(BytesIO(data)) as image:
+                return max(getattr(image, "n_frames", 1), 1)
+    except Exception:  # counting is a courtesy; the reader reports a broken file properly
+        return 1
+    return 1
+
+
+__all__ = ["READERS", "ParseOptions", "Reader", "count_pages", "read_document", "reader_for", "sniff"]

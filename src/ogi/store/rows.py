@@ -15,6 +15,7 @@ from typing import Any
 from ogi.errors import OgiError
 from ogi.extract.agency import normalise_agency
 from ogi.model import Report
+from ogi.readers.options import ParseOptions
 
 
 @dataclass(slots=True)
@@ -82,14 +83,14 @@ def warm_up() -> None:
     resolve_region("")
 
 
-def parse_file(data: bytes, name: str) -> ReportRows | str:
+def parse_file(data: bytes, name: str, options: ParseOptions | None = None) -> ReportRows | str:
     """Parse one file into rows, or say why not. Never raises: it runs in batch workers, where a bad
     file (or a reader bug) must cost that file only. Lives here, not in ``ogi.batch``, so workers
     never import DuckDB."""
     try:
         from ogi.api import parse_bytes
 
-        return report_rows(parse_bytes(data, name))
+        return report_rows(parse_bytes(data, name, options))
     except OgiError as e:
         return getattr(e, "reason", None) or str(e)
     except Exception as e:

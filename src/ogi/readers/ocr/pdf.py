@@ -1,5 +1,9 @@
-"""Scanned pages of a PDF: render with pdfium at the OCR resolution, read, and fit the blocks in
-among the text pages' blocks. Boxes are in PDF points from the page's top-left corner."""
+"""Scanned pages of a PDF: render with pdfium, read, and fit the blocks in among the text pages'
+blocks. Boxes are in PDF points from the page's top-left corner.
+
+A page that is one scanned image is rendered at the image's own resolution (within 150–300 dpi),
+so its pixels are read as they were scanned; other pages at :attr:`ParseOptions.ocr_dpi`.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +11,32 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from ogi.model import Table
 from ogi.model.document import Block
 from ogi.readers.ocr import PageImage, read_images
 from ogi.readers.options import ParseOptions
 
+MIN_DPI, MAX_DPI = 150, 300
+
+
+def _scan_scale(page: pdfium.PdfPage) -> float | None:
+    """Pixels per point of the scanned image that covers the page, if one does."""
+    width = page.get_width()
+    best = 0.0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+        left, _, right, _ = obj.get_bounds()
+        if right - left >= 0.6 * width:
+            best = max(best, obj.get_px_size()[0] / (right - left))
+    return min(max(best, MIN_DPI / 72), MAX_DPI / 72) if best else None
+
 
 def _rendered(pdf: pdfium.PdfDocument, numbers: list[int], dpi: int) -> Iterator[PageImage]:
-    scale = dpi / 72
     for n in numbers:
-        bitmap = pdf[n - 1].render(scale=scale, rev_byteorder=True)  # RGB, not pdfium's BGR
+        page = pdf[n - 1]
+        scale = _scan_scale(page) or dpi / 72
+        bitmap = page.render(scale=scale, rev_byteorder=True)  # RGB, not pdfium's BGR
         yield PageImage(n, bitmap.to_numpy()[:, :, :3].copy(), scale, 1 / scale)
 
 

@@ -1,0 +1,99 @@
+"""OCR's alternative readings of a cell become readings of its row that the identities choose
+among; a cell no identity settles stays uncertain. No OCR model runs here: the alternatives are
+set on a grid read from HTML, as the OCR reader sets them."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from ogi.extract import extract
+from ogi.model import Document, Table
+from ogi.readers import read_document
+from ogi.render.html import render_html
+from ogi.render.synth import SynthReport, synth_report
+
+
+def _report() -> tuple[SynthReport, Document]:
+    rep = synth_report("2021", random.Random(7))
+    html = render_html(
+        "2021", rep.cells, agency=rep.agency, year=rep.year, published=rep.published, sections=rep.sections
+    )
+    return rep, read_document(html.encode(), "r.html")
+
+
+def _cell_of(doc: Document, label: str, col: int):  # type: ignore[no-untyped-def]
+    for table in (b for b in doc.blocks if isinstance(b, Table)):
+        for row in table.rows:
+            if any(c.text.strip() == label for c in row[:3]):
+                values = [c for c in row if not c.is_span_copy and not c.absent and c.text.strip().isdigit()]
+                return values[col]
+    raise AssertionError(f"no row {label}")
+
+
+def _misread(true: int) -> tuple[str, tuple[str, ...]]:
+    """A wrong first reading of ``true`` with the truth among OCR-like alternatives."""
+    wrong = {"0": "8", "1": "7", "3": "8", "5": "6", "6": "0", "8": "3", "9": "0", "7": "1", "2": "7", "4": "1"}
+    text = str(true)
+    bad = wrong[text[-1]]
+    return text[:-1] + bad, (text, str(true + 100))
+
+
+def test_identities_pick_the_alternative_that_balances_the_row() -> None:
+    rep, doc = _report()
+    cell = _cell_of(doc, "（一）予以公开", 0)
+    true = rep.cells["requests.granted.natural"]
+    cell.text, cell.alternatives = _misread(int(true))
+    report, _ = extract(doc)
+    got = report.cells["requests.granted.natural"]
+    assert got.value == true and got.flag is None
+    assert got.provenance is not None and got.provenance.raw == str(true)
+
+
+def test_a_cell_no_identity_settles_is_uncertain() -> None:
+    """Table 二 has no identities: OCR's doubt stays visible, the reading as recognised first."""
+    rep, doc = _report()
+    cell = _cell_of(doc, "规章", 0)
+    cell.alternatives = ("98",)
+    report, _ = extract(doc)
+    got = report.cells["active.rules.made"]
+    assert got.value == rep.cells["active.rules.made"]
+    assert got.flag == "uncertain" and 98 in got.alternatives
+
+
+def test_a_pair_that_balances_its_row_but_not_its_column_is_rejected() -> None:
+    """A part and the row total both in doubt by the same amount keep the row's identity; the
+    column's identity (received = handled + carried forward) still settles the part."""
+    rep, doc = _report()
+    part = _cell_of(doc, "（一）予以公开", 0)
+    total = _cell_of(doc, "（一）予以公开", 6)
+    n, t = int(rep.cells["requests.granted.natural"]), int(rep.cells["requests.granted.total"])
+    part.alternatives, total.alternatives = (str(n + 10),), (str(t + 10),)
+    report, _ = extract(doc)
+    assert report.cells["requests.granted.natural"].value == n
+    assert report.cells["requests.granted.natural"].flag is None
+    assert report.cells["requests.granted.total"].flag is None
+
+
+def test_decoder_keeps_the_digits_it_hesitated_over() -> None:
+    np = pytest.importorskip("numpy", reason="the ocr extra is not installed (pip install '.[ocr]')")
+    from ogi.readers.ocr.decode import decode
+
+    charset = ["blank", *"0123456789", " "]
+    probs = np.full((8, len(charset)), 1e-4)
+
+    def frame(t: int, dist: dict[str, float]) -> None:
+        probs[t, :] = 1e-4
+        for ch, p in dist.items():
+            probs[t, charset.index(ch)] = p
+
+    for t in range(8):
+        frame(t, {"blank": 0.999})
+    frame(1, {"3": 0.62, "8": 0.37})  # a 3 the model nearly took for an 8
+    frame(4, {"0": 0.999})
+    sure = decode(probs, charset)
+    assert sure.text == "30" and sure.confidence == pytest.approx(0.62, abs=1e-3)
+    assert sure.alternatives[0] == "80"
+    frame(1, {"3": 0.999})
+    assert decode(probs, charset).alternatives == ()
