@@ -97,3 +97,15 @@ def test_decoder_keeps_the_digits_it_hesitated_over() -> None:
     assert sure.alternatives[0] == "80"
     frame(1, {"3": 0.999})
     assert decode(probs, charset).alternatives == ()
+
+
+def test_a_doubtful_cell_in_a_broken_identity_is_uncertain() -> None:
+    """OCR misread a digit and none of its other readings balances the row: the identity is
+    broken and the cell OCR doubted is flagged, not shown as read."""
+    rep, doc = _report()
+    cell = _cell_of(doc, "（一）予以公开", 0)
+    true = int(rep.cells["requests.granted.natural"])
+    cell.text, cell.alternatives = str(true + 3), (str(true + 50),)
+    report, _ = extract(doc)
+    got = report.cells["requests.granted.natural"]
+    assert got.value == true + 3 and got.flag == "uncertain" and true + 50 in got.alternatives

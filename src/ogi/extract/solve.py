@@ -8,8 +8,9 @@
    known remainder is 0 (counts are never negative). Filled cells are marked inferred.
 3. A cell whose final value differs between kept combinations is uncertain; its other values
    are kept as alternatives. So is a cell that a reader's alternative text (OCR unsure of a digit)
-   would change without breaking any identity the chosen values keep: the search keeps only the
-   best few combinations, and a value that no identity settles must never pass as certain.
+   would change without breaking any identity the chosen values keep, or that stands in an
+   identity the chosen values break: the search keeps only the best few combinations, and a
+   value that no identity settles must never pass as certain.
 """
 
 from __future__ import annotations
@@ -216,14 +217,13 @@ def _holds(eq: Equation, values: dict[str, Number | None]) -> bool:
 
 
 def _unsettled(rows: list[RowChoice], equations: list[Equation], cells: dict[str, Resolved]) -> None:
-    """Add, as alternatives, the values of every reading built from a reader's alternative texts
-    that keeps each identity the chosen values keep (the other rows as chosen, inferred cells as
-    unknown)."""
+    """Add, as alternatives, the values of the readings built from a reader's alternative texts
+    that keep each identity the chosen values keep (the other rows as chosen, inferred cells as
+    unknown); and, for a cell in an identity the chosen values break, every value its readings give."""
     chosen = {k: (None if c.inferred_by else c.value) for k, c in cells.items()}
     kept = [eq for eq in equations if _holds(eq, chosen)]
+    in_broken = {k for eq in equations if not _holds(eq, chosen) for k in eq.keys}
     for row in rows:
-        if len(row.readings) < 2:
-            continue
         touching = [eq for eq in kept if any(k in row.keys for k in eq.keys)]
         for reading in row.readings:
             if not reading.from_alternatives:
@@ -232,13 +232,13 @@ def _unsettled(rows: list[RowChoice], equations: list[Equation], cells: dict[str
             trial.update((k, _known(p)) for k, p in zip(row.keys, reading.values, strict=True))
             # A gap where a value was chosen would keep every identity only by leaving it open.
             gaps = any(trial[k] is None and chosen.get(k) is not None for k in row.keys)
-            if gaps or not all(_holds(eq, trial) for eq in touching):
-                continue
+            settled = gaps or not all(_holds(eq, trial) for eq in touching)
             for k in row.keys:
                 cell = cells.get(k)
                 if cell is None or cell.inferred_by or trial[k] == cell.value or trial[k] in cell.alternatives:
                     continue
-                cell.alternatives = sorted([*cell.alternatives, trial[k]], key=lambda v: (v is None, v))
+                if not settled or k in in_broken:
+                    cell.alternatives = sorted([*cell.alternatives, trial[k]], key=lambda v: (v is None, v))
 
 
 def resolve(rows: list[RowChoice], equations: list[Equation]) -> tuple[dict[str, Resolved], bool]:

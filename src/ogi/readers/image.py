@@ -32,11 +32,18 @@ def read(data: bytes, source: str, options: ParseOptions | None = None) -> Docum
         raise InputError(source, "an image: it can only be read by OCR, which --ocr never turned off")
     ocr.require(source, "an image")
     notes: list[str] = []
-    blocks = ocr.read_images(_pages(data, source), options, notes)
+    numbers: list[int] = []
+
+    def pages() -> Iterator[PageImage]:
+        for page in _pages(data, source):
+            numbers.append(page.number)
+            yield page
+
+    blocks = ocr.read_images(pages(), options, notes)
     if not blocks:
         raise InputError(source, "no text found in the image: is it a page of a report, and legible?")
     doc = Document(source=source, format="image", blocks=blocks, notes=notes)
-    doc.meta["ocr_pages"] = ",".join(str(n) for n in sorted({b.where.page for b in blocks if b.where.page}))
+    doc.meta["ocr_pages"] = ",".join(map(str, numbers))
     if published := find_published(b.text for b in blocks if isinstance(b, Paragraph)):
         doc.meta["published"] = published
     return doc

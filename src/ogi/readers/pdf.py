@@ -168,7 +168,7 @@ def read(data: bytes, source: str, options: ParseOptions | None = None) -> Docum
                     notes.append(f"page {i + 1}: tables not read ({decode_error(exc)})")
             p.lines = _lines(page, height, [t.bbox for t in p.tables])
             pages.append(p)
-        ocr_blocks = _ocr_hook(pdf, pages, options, source, notes)
+        ocr_pages, ocr_blocks = _ocr_hook(pdf, pages, options, source, notes)
     except pdfium.PdfiumError as exc:
         raise InputError(source, f"the PDF is damaged ({decode_error(exc)})") from exc
     finally:
@@ -176,7 +176,6 @@ def read(data: bytes, source: str, options: ParseOptions | None = None) -> Docum
             with contextlib.suppress(Exception):  # closing walks the pages again; a broken one is known already
                 plumber.close()
         pdf.close()
-    ocr_pages = {b.where.page for b in ocr_blocks}
     pages = [p for p in pages if p.number not in ocr_pages]
     if not any(p.lines or p.tables for p in pages) and not ocr_blocks:
         raise InputError(source, SCANNED)
@@ -192,7 +191,7 @@ def read(data: bytes, source: str, options: ParseOptions | None = None) -> Docum
     if title:
         doc.meta["title"] = title
     if ocr_pages:
-        doc.meta["ocr_pages"] = ",".join(map(str, sorted(p for p in ocr_pages if p)))
+        doc.meta["ocr_pages"] = ",".join(map(str, ocr_pages))
     published = find_published(b.text for b in doc.blocks if isinstance(b, Paragraph))
     if published:
         doc.meta["published"] = published
@@ -201,13 +200,14 @@ def read(data: bytes, source: str, options: ParseOptions | None = None) -> Docum
 
 def _ocr_hook(
     pdf: pdfium.PdfDocument, pages: list[_Page], options: ParseOptions, source: str, notes: list[str]
-) -> list[Block]:
-    """OCR of the pages without a text layer (every page with ``ocr="always"``)."""
+) -> tuple[list[int], list[Block]]:
+    """OCR of the pages without a text layer (every page with ``ocr="always"``): the pages read
+    and their blocks."""
     if options.ocr == "never":
-        return []
+        return [], []
     wanted = [p.number for p in pages if options.ocr == "always" or not (p.lines or p.tables)]
     if not wanted:
-        return []
+        return [], []
     from ogi.readers import ocr
 
     try:
@@ -216,10 +216,10 @@ def _ocr_hook(
         if len(wanted) == len(pages) or options.ocr == "always":
             raise
         notes.append(f"pages {', '.join(map(str, wanted))} have no text layer and were not read: {ocr.INSTALL_HINT}")
-        return []
+        return [], []
     from ogi.readers.ocr.pdf import read_pdf_pages
 
-    return read_pdf_pages(pdf, wanted, options, notes)
+    return wanted, read_pdf_pages(pdf, wanted, options, notes)
 
 
 def _blocks(pages: list[_Page], notes: list[str]) -> list[Block]:

@@ -186,9 +186,8 @@ def _table(grid: Grid, words: list[Word], number: int, frame: _Frame, page: Page
         by_span.setdefault(w.span, []).append(w)
     placed = []
     for i, s in enumerate(grid.spans):
-        inside = _reading_order(by_span.get(i, []))
-        lines = _group_lines(inside)
-        text = cell_text(" ".join(w.text.text for w in line) for line in lines)
+        inside = by_span.get(i, [])
+        text = cell_text(" ".join(w.text.text for w in line) for line in _group_lines(inside))
         confidence = min((w.text.confidence for w in inside), default=None)
         alternatives = inside[0].text.alternatives if len(inside) == 1 else ()
         page.low_confidence += bool(alternatives)
@@ -207,10 +206,6 @@ def _table(grid: Grid, words: list[Word], number: int, frame: _Frame, page: Page
 def _placed(s: Span, text: str, box: Box, confidence: float | None, alternatives: tuple[str, ...]) -> Placed:
     conf = round(confidence, 3) if confidence is not None else None
     return Placed(s.row, s.col, s.rowspan, s.colspan, text, box, conf, alternatives)
-
-
-def _reading_order(words: list[Word]) -> list[Word]:
-    return [w for line in _group_lines(words) for w in line]
 
 
 def _group_lines(words: list[Word]) -> list[list[Word]]:
