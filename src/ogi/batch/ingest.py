@@ -147,6 +147,8 @@ class _Run:
         self.store = store
         self.options = options
         self.pages: dict[Path, int] = {}
+        self.total = 0
+        """Pages on the progress bar: one a file until the file is opened and counted."""
         self.early = early
         self.batch = max(1, batch)
         self.workers = workers
@@ -177,7 +179,8 @@ class _Run:
         if use_pool:  # one OCR thread per worker: the workers already fill the cores
             self.options = replace(self.options, ocr_threads=1)
         with self.bar, executor:
-            self.task = self.bar.add_task("", total=len(files))
+            self.total = len(files)
+            self.task = self.bar.add_task("", total=self.total)
             self._drive(executor, iter(files))
             self._flush()
         self.result.failed.sort()
@@ -246,7 +249,8 @@ class _Run:
         self.seen.add(sha)
         self.pages[path] = pages = count_pages(data)
         if pages > 1:
-            self.bar.update(self.task, total=(self.bar.tasks[self.task].total or 0) + pages - 1)
+            self.total += pages - 1
+            self.bar.update(self.task, total=self.total)
         return path, sha, data
 
     def _done_without_parse(self, path: Path, failure: str) -> None:
