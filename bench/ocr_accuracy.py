@@ -102,9 +102,13 @@ def main() -> None:
             r["other cells wrong"] += sum(
                 _classify(summary, k, v) == "wrong" for k, v in truth.items() if k not in readable
             )
-            wrong = [k for k in readable if _classify(summary, k, truth[k]) == "wrong"]
-            if wrong:
-                print(f"  {condition} / {name}: silently wrong {wrong[:10]}", flush=True)
+            kinds = [_classify(summary, k, truth[k]) for k in readable]
+            wrong = [k for k, kind in zip(readable, kinds, strict=True) if kind == "wrong"]
+            print(
+                f"  {name} / {condition}: {kinds.count('exact')}/{len(readable)} exact, "
+                f"{kinds.count('flagged')} flagged, silently wrong {wrong[:10]}",
+                flush=True,
+            )
     print(f"\n{len(docs)} documents: {', '.join(d[0] for d in docs)}")
     print("| condition | pages | cells | exact | flagged | silently wrong | s/page |")
     print("|---|---|---|---|---|---|---|")

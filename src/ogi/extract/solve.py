@@ -10,7 +10,9 @@
    are kept as alternatives. So is a cell that a reader's alternative text (OCR unsure of a digit)
    would change without breaking any identity the chosen values keep, or that stands in an
    identity the chosen values break: the search keeps only the best few combinations, and a
-   value that no identity settles must never pass as certain.
+   value that no identity settles must never pass as certain. A value read by OCR in a broken
+   identity is uncertain too, with the value that would balance it: a misreading and a misprint
+   look the same.
 """
 
 from __future__ import annotations
@@ -235,10 +237,32 @@ def _unsettled(rows: list[RowChoice], equations: list[Equation], cells: dict[str
             settled = gaps or not all(_holds(eq, trial) for eq in touching)
             for k in row.keys:
                 cell = cells.get(k)
-                if cell is None or cell.inferred_by or trial[k] == cell.value or trial[k] in cell.alternatives:
+                if cell is None or cell.inferred_by:
                     continue
                 if not settled or k in in_broken:
-                    cell.alternatives = sorted([*cell.alternatives, trial[k]], key=lambda v: (v is None, v))
+                    _add(cell, trial[k])
+    for eq in equations:
+        if not _holds(eq, chosen):
+            _recognised_in_broken(eq, chosen, cells)
+
+
+def _add(cell: Resolved, value: Number | None) -> None:
+    if value != cell.value and value not in cell.alternatives:
+        cell.alternatives = sorted([*cell.alternatives, value], key=lambda v: (v is None, v))
+
+
+def _recognised_in_broken(eq: Equation, chosen: dict[str, Number | None], cells: dict[str, Resolved]) -> None:
+    """A broken identity among values read by OCR may be a misreading as well as a misprint, and
+    nothing tells which: each recognised term gets the value that would balance it, and is uncertain."""
+    lhs = sum(chosen[k] or 0 for k in eq.lhs)
+    rhs = sum(chosen[k] or 0 for k in eq.rhs)
+    for k in eq.keys:
+        cell = cells[k]
+        if cell.printed is None or cell.printed.where.confidence is None or cell.value is None:
+            continue
+        balancing = cell.value + (rhs - lhs if k in eq.lhs else lhs - rhs)
+        if balancing >= 0:
+            _add(cell, balancing)
 
 
 def resolve(rows: list[RowChoice], equations: list[Equation]) -> tuple[dict[str, Resolved], bool]:

@@ -178,7 +178,7 @@ def read(data: bytes, source: str, options: ParseOptions | None = None) -> Docum
         pdf.close()
     pages = [p for p in pages if p.number not in ocr_pages]
     if not any(p.lines or p.tables for p in pages) and not ocr_blocks:
-        raise InputError(source, SCANNED)
+        raise InputError(source, "a scanned PDF, and OCR found no text on its pages" if ocr_pages else SCANNED)
     empty = [p.number for p in pages if not p.lines and not p.tables]
     if empty:
         notes.append(f"pages without a text layer (scanned?): {', '.join(map(str, empty))}")

@@ -24,6 +24,9 @@ SAME_LINE = 4.0
 COVERED = 0.5
 MEETS = 2.0
 """Points within which a vertical ruling's end must meet a horizontal ruling."""
+DARK = 185
+"""Grey level (paper 255) a ruling is darker than. A red seal is light in the red channel the page
+is read in; without this its ring, crossing a table, would pass for rulings."""
 FREE_END = 20.0
 """Points: a vertical ruling meeting a horizontal one at one end only must be at least this long
 (the last row before a page break often has no bottom ruling; a character's stroke is shorter)."""
@@ -95,6 +98,7 @@ def _coverage(segments: list[tuple[float, int, int]], at: float, lo: float, hi: 
 def rulings(gray: np.ndarray, px_per_pt: float) -> tuple[np.ndarray, np.ndarray]:
     """Masks of the horizontal and the vertical rulings."""
     ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 15)
+    ink[gray >= DARK] = 0
     h_len, v_len = max(10, int(H_RULING * px_per_pt)), max(8, int(V_RULING * px_per_pt))
     # A ruling slightly off level or broken by noise is thickened first so that it stays one piece.
     across = cv2.dilate(ink, np.ones((3, 1), np.uint8))
