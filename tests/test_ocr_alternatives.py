@@ -5,6 +5,7 @@ set on a grid read from HTML, as the OCR reader sets them."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -109,3 +110,19 @@ def test_a_doubtful_cell_in_a_broken_identity_is_uncertain() -> None:
     report, _ = extract(doc)
     got = report.cells["requests.granted.natural"]
     assert got.value == true + 3 and got.flag == "uncertain" and true + 50 in got.alternatives
+
+
+def test_a_recognised_value_in_a_broken_identity_is_uncertain() -> None:
+    """Read by OCR with confidence and no alternative, yet the row does not add up: a misreading
+    and a misprint look the same, so the cell is uncertain with the value that balances the row.
+    The same wrong number printed in a text document stays as printed (the checks report it)."""
+    rep, doc = _report()
+    cell = _cell_of(doc, "（一）予以公开", 6)  # the row's 总计
+    true = int(rep.cells["requests.granted.total"])
+    cell.text = str(true + 7)
+    printed, _ = extract(doc)
+    assert printed.cells["requests.granted.total"].flag is None
+    cell.where = replace(cell.where, confidence=0.99)
+    recognised, _ = extract(doc)
+    got = recognised.cells["requests.granted.total"]
+    assert got.value == true + 7 and got.flag == "uncertain" and true in got.alternatives
