@@ -30,6 +30,9 @@ is read in; without this its ring, crossing a table, would pass for rulings."""
 FREE_END = 20.0
 """Points: a vertical ruling meeting a horizontal one at one end only must be at least this long
 (the last row before a page break often has no bottom ruling; a character's stroke is shorter)."""
+NO_END = 30.0
+"""Points: a vertical ruling whose ends noise or a seal has broken off must be at least this long;
+no character of a report is that tall."""
 """A boundary separates two grid positions when rulings cover this share of their common edge."""
 
 
@@ -136,10 +139,10 @@ def _is_ruling(v: tuple[float, int, int], horizontal: np.ndarray, px_per_pt: flo
     d, c = max(2, int(MEETS * px_per_pt)), round(x)
 
     def meets(y: int) -> bool:
-        return bool(horizontal[max(y - d, 0) : y + d + 1, max(c - 3, 0) : c + 4].any())
+        return bool(horizontal[max(y - d, 0) : y + d + 1, max(c - d, 0) : c + d + 1].any())
 
-    ends = meets(top) + meets(bottom)
-    return ends == 2 or (ends == 1 and bottom - top >= FREE_END * px_per_pt)
+    ends, length = meets(top) + meets(bottom), (bottom - top) / px_per_pt
+    return ends == 2 or (ends == 1 and length >= FREE_END) or length >= NO_END
 
 
 def _grid(hs: list[tuple[float, int, int]], vs: list[tuple[float, int, int]], tol: float) -> Grid | None:
