@@ -81,9 +81,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--conditions", default=",".join(CONDITIONS), help="comma-separated condition names")
     parser.add_argument("--synthetic", type=int, default=2, help="synthetic reports (needs LibreOffice)")
+    parser.add_argument("--only-synthetic", action="store_true", help="leave the corpus reports out")
     args = parser.parse_args()
     wanted = [c.strip() for c in args.conditions.split(",") if c.strip()]
     docs = _documents(args.synthetic)
+    if args.only_synthetic:
+        docs = [d for d in docs if d[0].startswith("synthetic")]
     rows: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for name, pdf, truth in docs:
         base = ogi.parse_bytes(pdf, f"{name}.pdf").summary()
