@@ -106,12 +106,12 @@ def read_page(rgb: np.ndarray, number: int, px_per_pt: float, unit_per_px: float
     words = _words(prepared.quads, grids, px_per_pt)
     session.timings.structure += time.perf_counter() - start
     crops = [_crop(prepared.image, w.box) for w in words]
-    for w, t in zip(words, session.recognize(crops), strict=True):
-        w.text = t
+    for word, text in zip(words, session.recognize(crops), strict=True):
+        word.text = text
     words = [w for w in words if w.text.text]
     start = time.perf_counter()
-    h, w = prepared.gray.shape
-    page = PageRead(number, frame.pt(w), frame.pt(h), [], [], prepared.rotation, prepared.skew)
+    height, width = prepared.gray.shape
+    page = PageRead(number, frame.pt(width), frame.pt(height), [], [], prepared.rotation, prepared.skew)
     for g, grid in enumerate(grids):
         page.tables.append(_table(grid, [x for x in words if x.grid == g], number, frame, page))
     page.lines = _lines([x for x in words if x.grid is None], frame, page)
