@@ -41,6 +41,9 @@ NEARLY_SEEN = 0.1
 """A blank frame giving a digit this much probability may hide a faint digit."""
 MAX_ALTERNATIVES = 12
 NUMERIC = re.compile(r"^[+\-−]?\d[\d.,]*[^\d]{0,3}$")
+LOOK_ALIKE = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1"}
+"""Letters a recogniser reads for digits in some fonts (a round 0 read as O). A report's number
+cells hold no Latin letters, so a text made only of digits and these is a number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,7 @@ def decode(probs: np.ndarray, charset: list[str]) -> Text:
         elif c != 0 and probs[t, c] > probs[peaks[-1], c]:
             peaks[-1] = t
         prev = c
+    chars = _look_alikes_as_digits(chars)
     text = "".join(chars)
     if not text:
         return Text("", 0.0)
@@ -85,6 +89,12 @@ def decode(probs: np.ndarray, charset: list[str]) -> Text:
         return Text(stripped, round(confidence, 4))
     edits = _edits(probs, best, chars, peaks, charset)
     return Text(stripped, round(confidence, 4), _alternatives(text, edits))
+
+
+def _look_alikes_as_digits(chars: list[str]) -> list[str]:
+    if chars and all(c.isdigit() or c in LOOK_ALIKE or c in ".," for c in chars):
+        return [LOOK_ALIKE.get(c, c) for c in chars]
+    return chars
 
 
 def _digit_classes(charset: list[str]) -> dict[str, int]:

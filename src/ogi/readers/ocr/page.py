@@ -171,12 +171,37 @@ def _crop(image: np.ndarray, box: Box) -> np.ndarray:
     crop = image[y0:y1, x0:x1]
     ch, cw = crop.shape[:2]
     if ch > 1.8 * cw and cw > 0:
-        # Text set upright, one character under the other (a narrow merged label cell): put the
-        # characters side by side, each still upright, as the recogniser reads them.
-        n = max(2, round(ch / cw))
-        step = ch // n
-        crop = cv2.hconcat([crop[i * step : (i + 1) * step] for i in range(n)])
+        crop = _side_by_side(crop)
     return crop
+
+
+def _side_by_side(crop: np.ndarray) -> np.ndarray:
+    """Text set upright, one character under the other (a narrow cell): the characters cut apart
+    at the blank rows between them and put side by side, each still upright, as the recogniser
+    reads a line."""
+    ink = (crop[:, :, 0] < 160).any(axis=1)
+    runs: list[tuple[int, int]] = []
+    start = None
+    for y, dark in enumerate(ink):
+        if dark and start is None:
+            start = y
+        elif not dark and start is not None:
+            runs.append((start, y))
+            start = None
+    if start is not None:
+        runs.append((start, len(ink)))
+    runs = [r for r in runs if r[1] - r[0] >= 3]
+    if len(runs) < 2:
+        return crop
+    height = max(b - a for a, b in runs) + 4
+    pad = np.full((height, 4, 3), 255, np.uint8)
+    pieces = []
+    for a, b in runs:
+        piece = np.full((height, crop.shape[1], 3), 255, np.uint8)
+        top = (height - (b - a)) // 2
+        piece[top : top + b - a] = crop[a:b]
+        pieces += [piece, pad]
+    return cv2.hconcat(pieces)
 
 
 def _table(grid: Grid, words: list[Word], number: int, frame: _Frame, page: PageRead) -> PageTable:
