@@ -126,3 +126,17 @@ def test_a_recognised_value_in_a_broken_identity_is_uncertain() -> None:
     recognised, _ = extract(doc)
     got = recognised.cells["requests.granted.total"]
     assert got.value == true + 7 and got.flag == "uncertain" and true in got.alternatives
+
+
+def test_a_round_zero_read_as_a_letter_is_a_zero() -> None:
+    np = pytest.importorskip("numpy", reason="the ocr extra is not installed (pip install '.[ocr]')")
+    from ogi.readers.ocr.decode import decode
+
+    charset = ["blank", *"0123456789", "O", "l", "年", " "]
+    probs = np.full((6, len(charset)), 1e-4)
+    probs[:, 0] = 0.999
+    probs[1, :], probs[1, charset.index("l")] = 1e-4, 0.99
+    probs[3, :], probs[3, charset.index("O")] = 1e-4, 0.99
+    assert decode(probs, charset).text == "10"
+    probs[3, :], probs[3, charset.index("年")] = 1e-4, 0.99
+    assert decode(probs, charset).text == "l年"
