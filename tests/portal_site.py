@@ -10,9 +10,10 @@ Two portals on one server (see ``tests/data/portals/README.md`` for where each s
 - ``/zwgk/zfxxgk/zfxxgknb/`` — the TRS structure of www.pingtan.gov.cn's column: a static first
   page, the rest from ``POST /fjdzapp/search``.
 
-Every static answer carries an ETag and a Last-Modified and honours ``If-None-Match``. Every
-request is logged with its monotonic time. The server binds 127.0.0.1 on a free port, answers
-from daemon threads, and is stopped by the test that started it.
+Every static answer carries an ETag and a Last-Modified and honours ``If-None-Match``; a path
+can be made to answer 503 a number of times first (``failures``), and ``/stream/<path>`` answers
+without a Content-Length. Every request is logged with its monotonic time. The server binds
+127.0.0.1 on a free port, answers from daemon threads, and is stopped by the test that started it.
 """
 
 from __future__ import annotations
@@ -151,9 +152,15 @@ def routes() -> dict[str, tuple[bytes, str]]:
 class PortalSite:
     """The fixture site; use as a context manager. ``replace`` swaps answers (path → body, type)."""
 
-    def __init__(self, replace: dict[str, tuple[bytes, str]] | None = None, slow: float = SLOW_SECONDS) -> None:
+    def __init__(
+        self, replace: dict[str, tuple[bytes, str]] | None = None, slow: float = SLOW_SECONDS, delay: float = 0.0
+    ) -> None:
         self.routes = {**routes(), **(replace or {})}
         self.slow = slow
+        self.delay = delay
+        """Seconds every answer waits (to make a run long enough to interrupt)."""
+        self.failures: dict[str, int] = {}
+        """Path → how many more times it answers 503 before it answers."""
         self.hits: list[Hit] = []
         self.lock = threading.Lock()
 
@@ -189,6 +196,21 @@ class PortalSite:
 
             def do_GET(self) -> None:
                 path = self._log()
+                time.sleep(site.delay)
+                with site.lock:
+                    failing = site.failures.get(path, 0)
+                    site.failures[path] = max(0, failing - 1)
+                if failing:
+                    return self._answer(503, b"busy", "text/plain", Retry_After="1")
+                if path.startswith("/stream/"):
+                    # No Content-Length: the body ends when the connection closes.
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/pdf")
+                    self.end_headers()
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                        self.wfile.write(site.routes[path[len("/stream") :]][0])
+                    self.close_connection = True
+                    return
                 if path.startswith("/loop/"):
                     other = path.replace("t2022", "u2022") if "/t2022" in path else path.replace("u2022", "t2022")
                     return self._answer(302, Location=other)
