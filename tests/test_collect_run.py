@@ -303,3 +303,13 @@ def test_real_pingtan_pages_collected_and_read(tmp_path: Path) -> None:
                 assert (report.year, report.template) == (truth["year"], truth["template"])
                 assert score(report, truth).wrong == [], name
                 assert sources_of_report(store, rid)[0].listed_on.isoformat() == truth["published"]
+
+
+def test_a_version_1_store_gains_the_sources_table(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    with Store.open(db) as store:
+        store.con.execute("DROP TABLE sources")
+        store.con.execute("DELETE FROM schema_version WHERE version = 2")
+    with Store.open(db) as store:
+        assert store.schema_version == 2
+        assert store.con.execute("SELECT count(*) FROM sources").fetchone() == (0,)

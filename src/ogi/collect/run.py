@@ -25,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 
 from ogi.collect.article import Attachment, read_article
 from ogi.collect.discover import MAX_HOPS, column_links
-from ogi.collect.fetch import Fetched, Fetcher, FetchError, Validators
+from ogi.collect.fetch import Fetched, Fetcher, FetchError, Politeness, Validators, user_agent
 from ogi.collect.files import entry_folder, file_name, listing_path, write
 from ogi.collect.listing import Entry, ListingPage, ListingRequest, read_listing
 from ogi.collect.manifest import EntryRecord, FileRecord, Manifest
@@ -341,12 +341,18 @@ class Collector:
 def collect(
     urls: Iterable[str],
     out: str | Path,
-    fetcher: Fetcher,
+    fetcher: Fetcher | None = None,
     *,
     max_pages: int = DEFAULT_MAX_PAGES,
     recheck: bool = False,
     progress: bool = True,
 ) -> CollectResult:
     """Collect the annual reports listed at ``urls`` (年报 listing pages or site roots) into
-    ``out``; see :mod:`ogi.collect`."""
+    ``out``, with ``fetcher`` (default: one request a second per host, no contact); see
+    :mod:`ogi.collect`."""
+    if fetcher is None:
+        from ogi import __version__
+
+        with Fetcher(Politeness(user_agent(__version__, None))) as own:
+            return collect(urls, out, own, max_pages=max_pages, recheck=recheck, progress=progress)
     return Collector(Path(out), fetcher, max_pages=max_pages, recheck=recheck, progress=progress).run(urls)
