@@ -181,8 +181,9 @@ def test_rate_spacing_seen_by_the_server(site: PortalSite, tmp_path: Path) -> No
     with fetcher(rate=25.0, timeout=0.3, retries=0) as f:
         collect([site.url(TRS)], tmp_path, f, progress=False)
     times = [h.at for h in site.hits[before:]]
-    # The limiter spaces requests 40 ms apart; a request is logged a little after it goes.
-    assert len(times) >= 7 and all(b - a >= 0.03 for a, b in itertools.pairwise(times))
+    # 40 ms between requests: the run lasts at least (n - 1) x 40 ms as the server sees it, less a
+    # slack for when a loaded machine logs the first request late (unlimited, it takes ~20 ms).
+    assert len(times) >= 7 and times[-1] - times[0] >= (len(times) - 1) * 0.04 - 0.1
 
 
 def test_an_interrupted_run_continues_where_it_stopped(site: PortalSite, tmp_path: Path) -> None:
