@@ -43,6 +43,7 @@ REPORT_COLUMNS: dict[str, str] = {
     "title": "标题",
     "format": "文件格式",
     "path": "文件路径",
+    "source_url": "来源网址",
     "sha256": "文件哈希",
     "version": "版本",
     "errors": "错误数",
@@ -106,10 +107,17 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# A collected report's URL (``ogi collect --ingest``): the first it was fetched from.
+_SOURCE_JOIN = (
+    "LEFT JOIN (SELECT sha256, arg_min(url, fetched_at) AS source_url FROM sources GROUP BY sha256) src "
+    "ON src.sha256 = r.sha256"
+)
+
+
 def _sql(store: Store, shape: Shape, chinese: bool) -> tuple[str, list[str]]:
     """The export's SELECT and its column names."""
     head = {c: (REPORT_COLUMNS[c] if chinese else c) for c in REPORT_COLUMNS}
-    select = [f"r.{c} AS {_quote(n)}" for c, n in head.items()]
+    select = [f"{'src' if c == 'source_url' else 'r'}.{c} AS {_quote(n)}" for c, n in head.items()]
     if shape == "long":
         keys = _ordered_keys(store)
         labels = cell_labels(keys)
@@ -121,7 +129,7 @@ def _sql(store: Store, shape: Shape, chinese: bool) -> tuple[str, list[str]]:
         )
         select += [f"{'k' if c in ('key', 'label') else 'c'}.{c} AS {_quote(n)}" for c, n in tail.items()]
         sql = (
-            f"SELECT {', '.join(select)} FROM reports r JOIN cells c ON c.report_id = r.id "
+            f"SELECT {', '.join(select)} FROM reports r {_SOURCE_JOIN} JOIN cells c ON c.report_id = r.id "
             "JOIN export_keys k ON k.key = c.key WHERE r.current ORDER BY r.id, k.ord"
         )
         return sql, [*head.values(), *tail.values()]
@@ -129,7 +137,7 @@ def _sql(store: Store, shape: Shape, chinese: bool) -> tuple[str, list[str]]:
     names = cell_labels(keys) if chinese else {k: k for k in keys}
     pivot = [f"first(value) FILTER (WHERE key = {_literal(k)}) AS {_quote(names[k])}" for k in keys]
     sql = (
-        f"SELECT {', '.join(select)}, {', '.join('p.' + _quote(names[k]) for k in keys)} FROM reports r "
+        f"SELECT {', '.join(select)}, {', '.join('p.' + _quote(names[k]) for k in keys)} FROM reports r {_SOURCE_JOIN} "
         f"LEFT JOIN (SELECT report_id, {', '.join(pivot)} FROM cells GROUP BY report_id) p ON p.report_id = r.id "
         "WHERE r.current ORDER BY r.id"
     )

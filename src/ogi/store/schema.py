@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE documents (
@@ -95,8 +95,23 @@ CREATE TABLE cross_findings (
 CREATE VIEW unit_reports AS SELECT * FROM reports WHERE unit;
 """
 
+# Where each document was collected from (``ogi collect --ingest``): one row per document and URL,
+# so the same bytes published at two addresses keep both.
+_V2 = """
+CREATE TABLE sources (
+    sha256      VARCHAR NOT NULL,
+    url         VARCHAR NOT NULL,
+    page_url    VARCHAR,
+    listing_url VARCHAR,
+    title       VARCHAR,
+    listed_on   DATE,
+    fetched_at  TIMESTAMP,
+    PRIMARY KEY (sha256, url)
+);
+"""
+
 # Index i migrates a version-i database to version i + 1; version 0 is an empty file.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 
 
 def _current_version(con: duckdb.DuckDBPyConnection) -> int:
