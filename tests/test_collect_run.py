@@ -27,6 +27,7 @@ from ogi.collect.ingest import ingest_collected
 from ogi.collect.manifest import Manifest
 from ogi.store.db import Store
 from ogi.store.queries import export
+from ogi.store.schema import SCHEMA_VERSION
 from ogi.store.sources import sources_of_report
 from tests.conftest import CORPUS, ROOT, need
 from tests.portal_site import NB, TRS, PortalSite
@@ -310,7 +311,11 @@ def test_a_version_1_store_gains_the_sources_table(tmp_path: Path) -> None:
     db = tmp_path / "old.duckdb"
     with Store.open(db) as store:
         store.con.execute("DROP TABLE sources")
-        store.con.execute("DELETE FROM schema_version WHERE version = 2")
+        # What later versions added goes too, so the file is a version-1 store again.
+        store.con.execute("DROP VIEW unit_cells")
+        for table in ("unit_sources", "reconciled_cells", "source_findings", "expected_units"):
+            store.con.execute(f"DROP TABLE {table}")
+        store.con.execute("DELETE FROM schema_version WHERE version >= 2")
     with Store.open(db) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == SCHEMA_VERSION
         assert store.con.execute("SELECT count(*) FROM sources").fetchone() == (0,)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import duckdb
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE documents (
@@ -110,8 +110,60 @@ CREATE TABLE sources (
 );
 """
 
+# One report from several sources (ogi.store.reconcile): the documents of one publisher and year
+# linked, each cell's winning reading and the source it came from, and the disagreements found;
+# the expected units of a region for coverage (ogi.units.expected). ``unit_cells`` is the one
+# notion of a unit-year's effective cells: the reconciled cells where a unit has several sources,
+# else its own report's cells. Every count, sum, export and check reads it.
+_V3_UNITS = """
+CREATE TABLE unit_sources (
+    unit_id   BIGINT PRIMARY KEY,
+    agency_id VARCHAR NOT NULL,
+    year      INTEGER,
+    sources   BIGINT[] NOT NULL
+);
+CREATE TABLE reconciled_cells (
+    unit_id      BIGINT NOT NULL,
+    key          VARCHAR NOT NULL,
+    value        DECIMAL(38, 10),
+    semantic     VARCHAR NOT NULL,
+    flag         VARCHAR,
+    alternatives DECIMAL(38, 10)[],
+    provenance   VARCHAR,
+    source_id    BIGINT NOT NULL,
+    how          VARCHAR NOT NULL
+);
+CREATE TABLE source_findings (
+    unit_id   BIGINT NOT NULL,
+    agency_id VARCHAR NOT NULL,
+    year      INTEGER,
+    rule      VARCHAR NOT NULL,
+    severity  VARCHAR NOT NULL,
+    keys      VARCHAR[] NOT NULL,
+    message   VARCHAR NOT NULL,
+    sources   BIGINT[] NOT NULL,
+    readings  VARCHAR[] NOT NULL
+);
+CREATE TABLE expected_units (
+    region_code VARCHAR NOT NULL,
+    name        VARCHAR NOT NULL,
+    agency_id   VARCHAR NOT NULL,
+    code        VARCHAR,
+    source      VARCHAR,
+    imported_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (region_code, agency_id)
+);
+CREATE VIEW unit_cells AS
+SELECT c.report_id AS unit_id, c.key, c.value, c.semantic, c.flag, c.alternatives, c.provenance,
+       c.report_id AS source_id, 'parsed' AS how
+FROM cells c
+WHERE c.report_id IN (SELECT id FROM reports WHERE unit) AND c.report_id NOT IN (SELECT unit_id FROM unit_sources)
+UNION ALL
+SELECT unit_id, key, value, semantic, flag, alternatives, provenance, source_id, how FROM reconciled_cells;
+"""
+
 # Index i migrates a version-i database to version i + 1; version 0 is an empty file.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3_UNITS)
 
 
 def _current_version(con: duckdb.DuckDBPyConnection) -> int:

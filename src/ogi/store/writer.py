@@ -24,6 +24,7 @@ from typing import Any, Literal
 import duckdb
 
 from ogi.store.append import append
+from ogi.store.reconcile import reconcile
 from ogi.store.rows import ReportRows
 
 
@@ -141,6 +142,7 @@ def write_batch(
     _choose_units(con, {(r["agency_id"], r["year"]) for r in reports if r["agency_id"] is not None})
     _write_cells(con, ids, ok)
     _write_children(con, ids, ok)
+    reconcile(con, {(r["agency_id"], r["year"]) for r in reports})
     for rid, version, e in zip(ids, versions, ok, strict=True):
         done[e.sha256] = Added(e.sha256, "added", rid, version)
     return done
