@@ -22,14 +22,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from store_scale import build  # noqa: E402
+from store_scale import build
 
-from ogi.overview.coverage import coverage  # noqa: E402
-from ogi.overview.dashboard import Filters, dashboard  # noqa: E402
-from ogi.overview.history import history  # noqa: E402
-from ogi.store.crossyear import check_cross_year  # noqa: E402
-from ogi.store.db import Store  # noqa: E402
-from ogi.store.reconcile import reconcile_all  # noqa: E402
+from ogi.overview.coverage import coverage
+from ogi.overview.dashboard import Filters, dashboard
+from ogi.overview.history import history
+from ogi.store.crossyear import check_cross_year
+from ogi.store.db import Store
+from ogi.store.reconcile import reconcile_all
 
 
 def _median_ms(fn: Callable[[], Any], repeat: int = 5) -> tuple[float, float]:
@@ -107,8 +107,10 @@ def _compare(store: Store) -> None:
         t = time.perf_counter()
         result = compare_region(store, county, 2023, Path(out))
         took = time.perf_counter() - t
-        print(f"\n  ogi compare --region {county} --year 2023: {len(result.units)} units, DOCX + PDF each, "
-              f"summary XLSX: {took:.1f} s")  # fmt: skip
+        print(
+            f"\n  ogi compare --region {county} --year 2023: {len(result.units)} units, DOCX + PDF each, "
+            f"summary XLSX: {took:.1f} s"
+        )
 
 
 if __name__ == "__main__":

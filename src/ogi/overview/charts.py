@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -18,7 +19,7 @@ from typing import Any, Literal
 
 from ogi.errors import OgiError
 
-Kind = Literal["bar", "line", "stacked", "treemap", "multiples"]
+Kind = Literal["bar", "line", "stacked", "grouped", "treemap", "multiples"]
 INSTALL = "charts need matplotlib: pip install 'ogi[charts]'"
 _FONT_NAMES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei")
 _COLOURS = ("#3b6ea5", "#e0803c", "#5a9e4b", "#c44e52", "#8172b2", "#937860", "#da8bc3", "#8c8c8c", "#ccb974")
@@ -31,7 +32,7 @@ class ChartError(OgiError):
 @dataclass
 class Chart:
     """A chart and the table behind it. ``rows`` are (label, value) for bar/line/treemap; (label,
-    series, value) for stacked; (panel, x, value) for multiples."""
+    series, value) for stacked and grouped; (panel, x, value) for multiples."""
 
     name: str
     title: str
@@ -48,8 +49,13 @@ class Chart:
         return out.getvalue()
 
     def table(self) -> dict[str, Any]:
-        return {"name": self.name, "title": self.title, "note": self.note, "columns": self.columns,
-                "rows": [[_plain(v) for v in r] for r in self.rows]}  # fmt: skip
+        return {
+            "name": self.name,
+            "title": self.title,
+            "note": self.note,
+            "columns": self.columns,
+            "rows": [[_plain(v) for v in r] for r in self.rows],
+        }
 
     def svg(self) -> str:
         return _draw(self, "svg").decode("utf-8")
@@ -93,9 +99,9 @@ def _draw(chart: Chart, fmt: str, dpi: int = 150) -> bytes:
     rcParams["svg.fonttype"] = "path"  # self-contained: the browser needs no CJK font
     rcParams["axes.unicode_minus"] = False
     rcParams["svg.hashsalt"] = "ogi"  # the same chart is the same file
-    width, height = (7.5, 3.2) if chart.kind != "multiples" else (7.5, 1.6 * ((len(_panels(chart)) + 3) // 4))
-    if chart.kind == "bar":
-        height = max(2.0, 0.32 * len(chart.rows) + 0.9)
+    width, height = (7.5, 3.2) if chart.kind != "multiples" else (7.5, 1.9 * ((len(_panels(chart)) + 3) // 4))
+    if chart.kind in ("bar", "grouped"):
+        height = max(2.0, 0.32 * len(chart.rows) * (0.6 if chart.kind == "grouped" else 1) + 0.9)
     fig = Figure(figsize=(width, height), dpi=dpi)
     if not chart.rows:
         fig.text(0.5, 0.5, "无数据", ha="center", va="center", color="#888")
@@ -103,7 +109,9 @@ def _draw(chart: Chart, fmt: str, dpi: int = 150) -> bytes:
         _multiples(fig, chart)
     else:
         ax = fig.add_subplot()
-        {"bar": _bar, "line": _line, "stacked": _stacked, "treemap": _treemap}[chart.kind](ax, chart)
+        {"bar": _bar, "line": _line, "stacked": _stacked, "grouped": _grouped, "treemap": _treemap}[chart.kind](
+            ax, chart
+        )
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     fig.suptitle(chart.title, fontsize=11, x=0.01, ha="left")
@@ -146,6 +154,21 @@ def _stacked(ax: Any, chart: Chart) -> None:
     ax.tick_params(labelsize=8)
 
 
+def _grouped(ax: Any, chart: Chart) -> None:
+    labels = list(dict.fromkeys(str(r[0]) for r in chart.rows))[::-1]
+    series = list(dict.fromkeys(str(r[1]) for r in chart.rows))
+    value = {(str(r[0]), str(r[1])): float(_plain(r[2]) or 0) for r in chart.rows}
+    height = 0.8 / len(series)
+    for i, s in enumerate(series):
+        ys = [n + (len(series) - 1 - i) * height - 0.4 + height / 2 for n in range(len(labels))]
+        widths = [value.get((label, s), 0.0) for label in labels]
+        bars = ax.barh(ys, widths, height=height, label=s, color=_COLOURS[i % len(_COLOURS)])
+        ax.bar_label(bars, labels=[f"{w:,.0f}" for w in widths], fontsize=7, padding=2)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.legend(fontsize=7, loc="lower right", frameon=False)
+    ax.tick_params(labelsize=8)
+
+
 def _treemap(ax: Any, chart: Chart) -> None:
     import squarify
 
@@ -158,8 +181,7 @@ def _treemap(ax: Any, chart: Chart) -> None:
     for i, ((label, v), rect) in enumerate(zip(rows, rects, strict=True)):
         ax.add_patch(_rectangle(rect, _COLOURS[i % len(_COLOURS)]))
         if rect["dx"] > 8 and rect["dy"] > 5:
-            ax.text(rect["x"] + 1, rect["y"] + 1.5, f"{label}\n{v:,.0f}", va="top", fontsize=7,
-                    color="white")  # fmt: skip
+            ax.text(rect["x"] + 1, rect["y"] + 1.5, f"{label}\n{v:,.0f}", va="top", fontsize=7, color="white")
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 60)
     ax.invert_yaxis()
@@ -186,7 +208,8 @@ def _multiples(fig: Any, chart: Chart) -> None:
         xs = [x for x, _ in points]
         ys = [float("nan") if y is None else float(_plain(y)) for _, y in points]
         ax.plot(xs, ys, marker="o", markersize=3, color=_COLOURS[0], linewidth=1)
-        ax.set_title(panel, fontsize=7)
+        ax.set_title("\n".join(textwrap.wrap(panel, 14)), fontsize=6.5)
+        ax.set_ylim(bottom=min(0, *[y for y in ys if y == y]) if any(y == y for y in ys) else 0)
         ax.tick_params(labelsize=6)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)

@@ -75,11 +75,22 @@ _Row = tuple[int, str | None, str | None, str | None, str | None, date | None, i
 def _member(name: str, kind: Kind, code: str | None, row: _Row | None, year: int) -> Member:
     if row is None:
         return Member(name, kind, code, "missing")
-    rid, agency, agency_id, level, region, published, errors, sources = row
+    rid, agency, agency_id, _, region, published, errors, sources = row
     due = deadline(agency, year)
     late = (published - due).days if published and published > due else None
-    return Member(agency or name, kind, code or region, "late" if late else "published", agency_id, rid, published,
-                  due, late, errors, sources)  # fmt: skip
+    return Member(
+        agency or name,
+        kind,
+        code or region,
+        "late" if late else "published",
+        agency_id,
+        rid,
+        published,
+        due,
+        late,
+        errors,
+        sources,
+    )
 
 
 def coverage(store: Store, region_code: str, year: int) -> Coverage:

@@ -19,23 +19,36 @@ from ogi.store.db import Store
 from ogi.store.rollup import region_prefix
 from ogi.units import children, division_name
 
-DENIED = ("state_secret", "law_prohibited", "safety_stability", "third_party", "internal_affairs", "process_info",
-          "enforcement_file", "admin_query")  # fmt: skip
+DENIED = (
+    "state_secret",
+    "law_prohibited",
+    "safety_stability",
+    "third_party",
+    "internal_affairs",
+    "process_info",
+    "enforcement_file",
+    "admin_query",
+)
 OUTCOMES: dict[str, tuple[str, ...]] = {
     "予以公开": ("requests.granted.total",),
     "部分公开": ("requests.partial.total",),
     "不予公开": tuple(f"requests.denied.{r}.total" for r in DENIED),
     "无法提供": tuple(f"requests.unable.{r}.total" for r in ("not_held", "needs_creation", "unclear")),
-    "不予处理": tuple(f"requests.rejected.{r}.total" for r in
-                  ("petition", "duplicate", "publication", "excessive", "confirmation")),  # fmt: skip
-    "其他处理": ("requests.other.total", "requests.other.no_correction.total", "requests.other.no_fee.total",
-             "requests.other.other.total"),  # fmt: skip
+    "不予处理": tuple(
+        f"requests.rejected.{r}.total" for r in ("petition", "duplicate", "publication", "excessive", "confirmation")
+    ),
+    "其他处理": (
+        "requests.other.total",
+        "requests.other.no_correction.total",
+        "requests.other.no_fee.total",
+        "requests.other.other.total",
+    ),
 }
 APPLICATIONS = "requests.new.total"
 TOTAL = "requests.total.total"
 APPEALS = {"行政复议": ("appeals.review",), "行政诉讼": ("appeals.suit_direct", "appeals.suit_after_review")}
 # Deadline by tier (条例第四十九条): departments 1月31日, governments 3月31日 of the next year.
-LATE_DAYS = ("(u.published - make_date(u.year + 1, CASE WHEN u.level = '部门' THEN 1 ELSE 3 END, 31))")
+LATE_DAYS = "(u.published - make_date(u.year + 1, CASE WHEN u.level = '部门' THEN 1 ELSE 3 END, 31))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +103,12 @@ def _plain(v: Any) -> Any:
 
 def _add(figures: list[Figure]) -> Figure:
     values = [f.value for f in figures if f.value is not None]
-    return Figure(sum(values, Decimal(0)) if values else None, max((f.units for f in figures), default=0),
-                  sum(f.derived for f in figures), sum(f.uncertain for f in figures))  # fmt: skip
+    return Figure(
+        sum(values, Decimal(0)) if values else None,
+        max((f.units for f in figures), default=0),
+        sum(f.derived for f in figures),
+        sum(f.uncertain for f in figures),
+    )
 
 
 def _share(part: Figure, whole: Figure) -> float | None:
@@ -104,7 +121,7 @@ def _keys() -> list[str]:
     return keys
 
 
-def dashboard(store: Store, filters: Filters = Filters(), *, top: int = 20) -> dict[str, Any]:  # noqa: B008
+def dashboard(store: Store, filters: Filters = Filters(), *, top: int = 20) -> dict[str, Any]:
     """The dashboard's figures, tables and charts for the filtered units, as plain JSON-able data."""
     con = store.con.cursor()
     scope, params = filters.scope()
@@ -125,7 +142,8 @@ def dashboard(store: Store, filters: Filters = Filters(), *, top: int = 20) -> d
         sums[key] = Figure(total, n, derived, uncertain)
     # A 2021 report printing the 2019 single （六）其他处理 row keeps it as other.subtotal (cell-keys.md).
     row = con.execute(
-        f"WITH u AS ({scope}) SELECT sum(c.value), count(c.value) FROM unit_cells c WHERE c.unit_id IN (SELECT id FROM u) "
+        f"WITH u AS ({scope}) SELECT sum(c.value), count(c.value) FROM unit_cells c "
+        "WHERE c.unit_id IN (SELECT id FROM u) "
         "AND c.key = 'requests.other.subtotal.total' AND c.unit_id NOT IN (SELECT unit_id FROM unit_cells WHERE "
         "key IN ('requests.other.no_correction.total', 'requests.other.no_fee.total', 'requests.other.other.total') "
         "AND value IS NOT NULL)",
@@ -146,7 +164,8 @@ def dashboard(store: Store, filters: Filters = Filters(), *, top: int = 20) -> d
     findings = con.execute(
         f"WITH u AS ({scope}) SELECT rule, severity, count(*) AS n, count(DISTINCT id) AS units FROM ("
         "SELECT f.report_id AS id, f.rule, f.severity FROM findings f WHERE f.report_id IN (SELECT id FROM u) "
-        "UNION ALL SELECT x.report_id, x.rule, x.severity FROM cross_findings x WHERE x.report_id IN (SELECT id FROM u) "
+        "UNION ALL SELECT x.report_id, x.rule, x.severity FROM cross_findings x "
+        "WHERE x.report_id IN (SELECT id FROM u) "
         "UNION ALL SELECT s.unit_id, s.rule, s.severity FROM source_findings s WHERE s.unit_id IN (SELECT id FROM u)"
         ") GROUP BY ALL ORDER BY n DESC, rule",
         params,
@@ -182,10 +201,13 @@ def dashboard(store: Store, filters: Filters = Filters(), *, top: int = 20) -> d
         "refusals": [{"reason": name, **f.json()} for name, f in refusals],
         "appeals": appeals,
         "findings": [{"rule": r, "severity": s, "n": n, "units": k} for r, s, n, k in findings],
-        "ranked_errors": [{"id": i, "agency": a, "year": y, "errors": e, "warnings": w}
-                          for i, a, y, e, w in ranked_errors],  # fmt: skip
-        "ranked_late": [{"id": i, "agency": a, "year": y, "published": p.isoformat() if p else None, "days_late": d}
-                        for i, a, y, p, d in ranked_late],  # fmt: skip
+        "ranked_errors": [
+            {"id": i, "agency": a, "year": y, "errors": e, "warnings": w} for i, a, y, e, w in ranked_errors
+        ],
+        "ranked_late": [
+            {"id": i, "agency": a, "year": y, "published": p.isoformat() if p else None, "days_late": d}
+            for i, a, y, p, d in ranked_late
+        ],
         "by_year": [{"year": y, "units": n, "applications": _plain(s), "reporting": k} for y, n, s, k in by_year],
         "by_region": [{"code": c, "name": n, "units": k, "applications": _plain(s)} for c, n, k, s in regions],
         "charts": {c.name: c.table() for c in charts},
@@ -214,19 +236,42 @@ def _level(code: str) -> str:
     return division_level(code) or "province"
 
 
-def _charts(by_year: list[Any], outcome: dict[str, Figure], refusals: list[tuple[str, Figure]],
-            findings: list[Any], regions: list[Any]) -> list[Chart]:  # fmt: skip
+def _charts(
+    by_year: list[Any],
+    outcome: dict[str, Figure],
+    refusals: list[tuple[str, Figure]],
+    findings: list[Any],
+    regions: list[Any],
+) -> list[Chart]:
     return [
-        Chart("applications_by_year", "各年度新收申请数", "line", ["年度", "新收申请"],
-              [(y, s) for y, _, s, _ in by_year]),
-        Chart("outcomes", "办理结果构成", "bar", ["办理结果", "件数"], [(n, f.value or 0) for n, f in outcome.items()],
-              _note(list(outcome.values()))),
-        Chart("refusals", "不予公开的理由", "bar", ["理由", "件数"], [(n, f.value or 0) for n, f in refusals],
-              _note([f for _, f in refusals])),
-        Chart("findings", "发现的问题（按规则）", "bar", ["规则", "条数"],
-              [(f"{r}（{s}）", n) for r, s, n, _ in findings[:15]]),
+        Chart(
+            "applications_by_year", "各年度新收申请数", "line", ["年度", "新收申请"], [(y, s) for y, _, s, _ in by_year]
+        ),
+        Chart(
+            "outcomes",
+            "办理结果构成",
+            "bar",
+            ["办理结果", "件数"],
+            [(n, f.value or 0) for n, f in outcome.items()],
+            _note(list(outcome.values())),
+        ),
+        Chart(
+            "refusals",
+            "不予公开的理由",
+            "bar",
+            ["理由", "件数"],
+            [(n, f.value or 0) for n, f in refusals],
+            _note([f for _, f in refusals]),
+        ),
+        Chart(
+            "findings",
+            "发现的问题（按规则）",
+            "bar",
+            ["规则", "条数"],
+            [(f"{r}（{s}）", n) for r, s, n, _ in findings[:15]],
+        ),
         Chart("regions", "各地区新收申请数", "treemap", ["地区", "新收申请"], [(n, s) for _, n, _, s in regions]),
-    ]  # fmt: skip
+    ]
 
 
 def _note(figures: list[Figure]) -> str:
@@ -238,8 +283,13 @@ def _note(figures: list[Figure]) -> str:
 
 def dashboard_charts(data: dict[str, Any]) -> dict[str, Chart]:
     """The charts of a :func:`dashboard` result, ready to draw."""
-    kinds = {"applications_by_year": "line", "outcomes": "bar", "refusals": "bar", "findings": "bar",
-             "regions": "treemap"}  # fmt: skip
+    kinds = {
+        "applications_by_year": "line",
+        "outcomes": "bar",
+        "refusals": "bar",
+        "findings": "bar",
+        "regions": "treemap",
+    }
     out = {}
     for name, t in data["charts"].items():
         out[name] = Chart(name, t["title"], kinds[name], t["columns"], [tuple(r) for r in t["rows"]], t["note"])  # type: ignore[arg-type]

@@ -118,8 +118,9 @@ def reconcile(con: duckdb.DuckDBPyConnection, groups: Iterable[Group] | None = N
         return 0
     scope = "" if ids is None else "AND agency_id IN (SELECT unnest($1))"
     params: list[Any] = [] if ids is None else [ids]
-    con.execute(f"DELETE FROM reconciled_cells WHERE unit_id IN (SELECT unit_id FROM unit_sources WHERE true {scope})",
-                params)  # fmt: skip
+    con.execute(
+        f"DELETE FROM reconciled_cells WHERE unit_id IN (SELECT unit_id FROM unit_sources WHERE true {scope})", params
+    )
     con.execute(f"DELETE FROM unit_sources WHERE true {scope}", params)
     con.execute(f"DELETE FROM source_findings WHERE true {scope}", params)
     rows = con.execute(
@@ -142,8 +143,9 @@ def reconcile(con: duckdb.DuckDBPyConnection, groups: Iterable[Group] | None = N
         "WHERE report_id IN (SELECT unnest($1))",
         [report_ids],
     ).fetchall():
-        cells[rid][key] = Reading(rid, value, semantic, flag, tuple(a for a in alts or () if a is not None), prov,
-                                  bool(rev))  # fmt: skip
+        cells[rid][key] = Reading(
+            rid, value, semantic, flag, tuple(a for a in alts or () if a is not None), prov, bool(rev)
+        )
     out: dict[str, list[Any]] = defaultdict(list)
     links: dict[str, list[Any]] = defaultdict(list)
     found: dict[str, list[Any]] = defaultdict(list)
@@ -158,30 +160,79 @@ def reconcile(con: duckdb.DuckDBPyConnection, groups: Iterable[Group] | None = N
         for key in keys:
             readings = [cells[s.report_id][key] for s in sources if key in cells[s.report_id]]
             winner, how, differ = choose(readings, unit.report_id)
-            for name, v in (("unit_id", unit.report_id), ("key", key), ("value", winner.value),
-                            ("semantic", winner.semantic), ("flag", winner.flag),
-                            ("alternatives", list(winner.alternatives)), ("provenance", winner.provenance),
-                            ("source_id", winner.report_id), ("how", how)):  # fmt: skip
+            for name, v in (
+                ("unit_id", unit.report_id),
+                ("key", key),
+                ("value", winner.value),
+                ("semantic", winner.semantic),
+                ("flag", winner.flag),
+                ("alternatives", list(winner.alternatives)),
+                ("provenance", winner.provenance),
+                ("source_id", winner.report_id),
+                ("how", how),
+            ):
                 out[name].append(v)
             if differ:
                 label = get_template(unit.template or "2021").label_of(key)
                 both = [winner, *differ]
                 said = "，".join(f"{by_id[r.report_id].name()}为{_n(r.value)}" for r in both)
-                msg = (f"同一报告的几个来源对「{label}」印的数不同：{said}。"
-                       f"现采用{by_id[winner.report_id].name()}的数（该来源差错最少），请对照原件核实。")  # fmt: skip
-                for name, v in (("unit_id", unit.report_id), ("agency_id", agency_id), ("year", year),
-                                ("rule", "S_SOURCES_DIFFER"), ("severity", "warning"), ("keys", [key]),
-                                ("message", msg), ("sources", [r.report_id for r in both]),
-                                ("readings", [_n(r.value) for r in both])):  # fmt: skip
+                msg = (
+                    f"同一报告的几个来源对「{label}」印的数不同：{said}。"
+                    f"现采用{by_id[winner.report_id].name()}的数（该来源差错最少），请对照原件核实。"
+                )
+                for name, v in (
+                    ("unit_id", unit.report_id),
+                    ("agency_id", agency_id),
+                    ("year", year),
+                    ("rule", "S_SOURCES_DIFFER"),
+                    ("severity", "warning"),
+                    ("keys", [key]),
+                    ("message", msg),
+                    ("sources", [r.report_id for r in both]),
+                    ("readings", [_n(r.value) for r in both]),
+                ):
                     found[name].append(v)
-    append(con, "unit_sources", _typed(links, {"unit_id": "BIGINT", "agency_id": "VARCHAR", "year": "INTEGER",
-                                               "sources": "BIGINT[]"}))  # fmt: skip
-    append(con, "reconciled_cells", _typed(out, {
-        "unit_id": "BIGINT", "key": "VARCHAR", "value": "DECIMAL(38, 10)", "semantic": "VARCHAR", "flag": "VARCHAR",
-        "alternatives": "DECIMAL(38, 10)[]", "provenance": "VARCHAR", "source_id": "BIGINT", "how": "VARCHAR"}))  # fmt: skip
-    append(con, "source_findings", _typed(found, {
-        "unit_id": "BIGINT", "agency_id": "VARCHAR", "year": "INTEGER", "rule": "VARCHAR", "severity": "VARCHAR",
-        "keys": "VARCHAR[]", "message": "VARCHAR", "sources": "BIGINT[]", "readings": "VARCHAR[]"}))  # fmt: skip
+    append(
+        con,
+        "unit_sources",
+        _typed(links, {"unit_id": "BIGINT", "agency_id": "VARCHAR", "year": "INTEGER", "sources": "BIGINT[]"}),
+    )
+    append(
+        con,
+        "reconciled_cells",
+        _typed(
+            out,
+            {
+                "unit_id": "BIGINT",
+                "key": "VARCHAR",
+                "value": "DECIMAL(38, 10)",
+                "semantic": "VARCHAR",
+                "flag": "VARCHAR",
+                "alternatives": "DECIMAL(38, 10)[]",
+                "provenance": "VARCHAR",
+                "source_id": "BIGINT",
+                "how": "VARCHAR",
+            },
+        ),
+    )
+    append(
+        con,
+        "source_findings",
+        _typed(
+            found,
+            {
+                "unit_id": "BIGINT",
+                "agency_id": "VARCHAR",
+                "year": "INTEGER",
+                "rule": "VARCHAR",
+                "severity": "VARCHAR",
+                "keys": "VARCHAR[]",
+                "message": "VARCHAR",
+                "sources": "BIGINT[]",
+                "readings": "VARCHAR[]",
+            },
+        ),
+    )
     return len(groups_of)
 
 
