@@ -9,8 +9,8 @@ default) comes with its reused passages marked; the other years give their simil
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import pairwise
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from ogi.errors import StoreError
