@@ -114,15 +114,23 @@ def query_command(sql: str, db: Path, as_csv: bool, as_json: bool) -> None:
 @click.option("--wide/--long", default=True, show_default=True, help="One row per report, or per report and cell.")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), help="Output file.")
 @click.option("--chinese-headers", is_flag=True, help="Column names in Chinese (the tables' labels).")
+@click.option("--all-sources", is_flag=True,
+              help="Every current report as read, instead of one row per unit-year with its reconciled cells.")
+@click.option("--flags", "flag_columns", is_flag=True, help="A <key>__flag column beside each cell (wide shape).")
+@click.option("--printed-only", is_flag=True, help="Leave cells empty that the document does not print as one number "
+              "(inferred by the identities, uncertain splits).")
 @db_option
-def export_command(fmt: str, wide: bool, out: Path | None, chinese_headers: bool, db: Path) -> None:
-    """Export the current reports as CSV (to stdout without -o), Parquet or xlsx."""
+def export_command(fmt: str, wide: bool, out: Path | None, chinese_headers: bool, all_sources: bool,
+                   flag_columns: bool, printed_only: bool, db: Path) -> None:
+    """Export the unit-years (or --all-sources: every current report) as CSV (to stdout without -o),
+    Parquet or xlsx (with a flags sheet: every cell that is not a plain printed value, and its source)."""
     from ogi.store.db import Store
-    from ogi.store.queries import export
+    from ogi.store.queries import ExportOptions, export
 
+    options = ExportOptions(units=not all_sources, flag_columns=flag_columns, printed_only=printed_only)
     try:
         with Store.open(db, read_only=True) as store:
-            n = export(store, fmt, "wide" if wide else "long", out, chinese_headers=chinese_headers)  # type: ignore[arg-type]
+            n = export(store, fmt, "wide" if wide else "long", out, chinese_headers=chinese_headers, options=options)  # type: ignore[arg-type]
     except OgiError as e:
         _fail(e)
     if out is not None:
