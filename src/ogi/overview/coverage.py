@@ -117,7 +117,7 @@ def coverage(store: Store, region_code: str, year: int) -> Coverage:
         row = governments.get(code)
         if row is not None:
             used.add(row[0])
-        result.members.append(_member(f"{name}人民政府" if kind == "division" else name, kind, code, row, year))  # type: ignore[arg-type]
+        result.members.append(_member(name, kind, code, row, year))  # type: ignore[arg-type]
     for unit in expected_of(store.con, region_code):
         row = by_id.get(unit.agency_id)
         if row is None or row[0] in used:
