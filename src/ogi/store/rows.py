@@ -92,5 +92,7 @@ def parse_file(data: bytes, name: str) -> ReportRows | str:
         return report_rows(parse_bytes(data, name))
     except OgiError as e:
         return getattr(e, "reason", None) or str(e)
+    except MemoryError:
+        raise  # the caller's memory limit (ogi.batch.limits), not a bug to report
     except Exception as e:
         return f"internal error ({type(e).__name__}: {e}); please report this file"
