@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ogi.errors import InputError
+from ogi.errors import InputError, OgiError
 
 if TYPE_CHECKING:
     import pyarrow.fs
@@ -29,7 +29,7 @@ def require_pyarrow() -> None:
     try:
         import pyarrow  # noqa: F401
     except ImportError as e:
-        raise ImportError(f"Parquet datasets and object-store URLs need pyarrow: {INSTALL_HINT}") from e
+        raise OgiError(f"Parquet datasets and object-store URLs need pyarrow: {INSTALL_HINT}") from e
 
 
 @dataclass(frozen=True, slots=True)
