@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from ogi.batch import ingest
-from ogi.batch.limits import Died, Limits, died_outcome, parse_limited, prepare_worker, run_limited
 from ogi.batch.ingest import parse_isolated
+from ogi.batch.limits import Died, Limits, died_outcome, parse_limited, prepare_worker, run_limited
 from ogi.render.synth import synth_report
 from ogi.render.text import SHAPES, render_text
 from ogi.store.db import Store
@@ -90,3 +90,9 @@ def test_a_file_retried_alone_gets_its_reason_and_other_deaths_are_not_recorded(
     assert parse_isolated(pathological(1000), "dump.txt", Limits(1, None)) == Limits(1, None).time_reason()
     crash = died_outcome(-signal.SIGSEGV, Limits())
     assert isinstance(crash, Died) and "SIGSEGV" in crash.reason
+
+
+def test_the_cli_states_the_library_defaults() -> None:
+    from ogi.cli.scale_commands import MAX_MEMORY_MB, TIMEOUT_S
+
+    assert (Limits().timeout_s, Limits().max_memory_mb) == (TIMEOUT_S, MAX_MEMORY_MB)
