@@ -12,6 +12,8 @@ to its limits in the worker process itself:
 - **memory**: the address space may grow by at most ``max_memory_mb`` during the file
   (``RLIMIT_AS`` above what the worker already maps), so an allocation past it fails with
   ``MemoryError`` instead of the machine swapping or the OOM killer taking a random process.
+  Free heap a worker already holds is reused first and not counted, so a worker forked from a
+  large parent may let a file take somewhat more before the limit bites.
 
 Limits are set before each file and lifted after it, so a long-lived worker serves any number of
 files. Unix only; elsewhere files run unlimited.
