@@ -313,7 +313,7 @@ def test_a_version_1_store_gains_the_sources_table(tmp_path: Path) -> None:
         store.con.execute("DROP TABLE sources")
         # What later versions added goes too, so the file is a version-1 store again.
         store.con.execute("DROP VIEW unit_cells")
-        for table in ("unit_sources", "reconciled_cells", "source_findings", "expected_units"):
+        for table in ("unit_sources", "reconciled_cells", "source_findings", "expected_units", "unit_figures"):
             store.con.execute(f"DROP TABLE {table}")
         store.con.execute("DELETE FROM schema_version WHERE version >= 2")
     with Store.open(db) as store:

@@ -6,7 +6,6 @@ import random
 import re
 import shutil
 from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from ogi.render.text import render_text
 from ogi.store import crossyear
 from ogi.store.crossyear import check_cross_year
 from ogi.store.db import Store
-from ogi.store.reconcile import Reading, choose, reconcile_all
+from ogi.store.reconcile import reconcile_all
 from tests.conftest import CORPUS, ROOT, need
 
 EXAMPLES = ROOT / "examples"
@@ -89,26 +88,42 @@ def test_two_printed_values_that_differ_are_a_finding_naming_both_sources(tmp_pa
     assert "pair_2024_page.html" in message and "pair_2024_crawler.txt" in message and "行政许可" in message
 
 
-def _r(
-    rid: int, value: int | None, flag: str | None = None, alts: tuple[int, ...] = (), reviewed: bool = False
-) -> Reading:
-    return Reading(rid, None if value is None else Decimal(value), "number", flag,
-                   tuple(Decimal(a) for a in alts), None, reviewed)  # fmt: skip
+def _winners(tmp_path: Path, readings: list[list[tuple]], unit: int = 0) -> tuple[list[tuple], list[tuple]]:
+    """Reconcile one key read by several sources, (value, flag, alternatives) each, per case: the
+    winner's source index and how it won; the conflict findings."""
+    with Store.open(tmp_path / "rules.duckdb") as store:
+        con = store.con
+        for case, sources in enumerate(readings):
+            for i, (value, flag, alts) in enumerate(sources):
+                rid = case * 10 + i + 1
+                con.execute(
+                    "INSERT INTO reports (id, sha256, path, format, agency, agency_id, region_ambiguous, year, "
+                    "errors, warnings, null_cells, version, current, unit, ingested_at) VALUES (?, ?, ?, 'text', 'x', "
+                    "?, false, 2024, 0, 0, 0, 1, true, ?, now())",
+                    [rid, f"s{rid}", f"{rid}.txt", f"unit{case}", i == unit],
+                )
+                con.execute(
+                    "INSERT INTO cells VALUES (?, 'requests.new.total', ?, 'number', ?, ?::DECIMAL(38, 10)[], NULL)",
+                    [rid, value, flag, list(alts)],
+                )
+        reconcile_all(con)
+        rows = con.execute("SELECT unit_id, source_id, how FROM reconciled_cells ORDER BY unit_id").fetchall()
+        found = con.execute("SELECT unit_id, readings FROM source_findings").fetchall()
+    return [(source - unit_id + unit, how) for unit_id, source, how in rows], found
 
 
-def test_the_better_reading_wins() -> None:
-    # Printed beats uncertain (settled when the printed value is one of its readings), and inferred.
-    assert choose([_r(1, 4, "uncertain", (44, 4)), _r(2, 44)], 1)[:2] == (_r(2, 44), "settled")
-    assert choose([_r(1, 5, "inferred"), _r(2, 6)], 1)[1] == "printed"
-    # Inferred beats uncertain; no value loses to any.
-    assert choose([_r(1, 3, "uncertain", (30,)), _r(2, 3, "inferred")], 1)[0].report_id == 2
-    assert choose([_r(1, None, "missing"), _r(2, 9, "uncertain", (90,))], 1)[0].report_id == 2
-    # Two printed values: the unit's stands, the other is named.
-    winner, how, differ = choose([_r(1, 7), _r(2, 8)], 2)
-    assert (winner.report_id, how, [d.report_id for d in differ]) == (2, "conflict", [1])
-    # A person's correction beats everything.
-    assert choose([_r(1, 7), _r(2, 8, reviewed=True)], 1)[:2] == (_r(2, 8, reviewed=True), "reviewed")
-    assert choose([_r(1, 7), _r(2, 7)], 1)[1] == "agree"
+def test_the_better_reading_wins(tmp_path: Path) -> None:
+    cases = [
+        [(4, "uncertain", (44,)), (44, None, ())],  # printed beats an uncertain split it is one reading of
+        [(5, "inferred", ()), (6, None, ())],  # printed beats inferred
+        [(3, "uncertain", (30,)), (3, "inferred", ())],  # inferred beats uncertain
+        [(None, "missing", ()), (9, "uncertain", (90,))],  # any value beats none
+        [(7, None, ()), (7, None, ())],  # agreement
+        [(7, None, ()), (8, None, ())],  # two printed values: the unit's stands, a finding names both
+    ]
+    winners, found = _winners(tmp_path, cases)
+    assert winners == [(1, "settled"), (1, "printed"), (1, "kept"), (1, "kept"), (0, "agree"), (0, "conflict")]
+    assert found == [(51, ["7", "8"])]
 
 
 def _python_rules(store: Store) -> list[tuple]:

@@ -13,40 +13,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ogi.errors import StoreError
 from ogi.model.template import get_template
 from ogi.overview.charts import Chart
 from ogi.store.db import Store
+from ogi.store.figures import DENIED, figures_stale, refresh_figures
 from ogi.store.rollup import region_prefix
+from ogi.store.schema import FIGURES
 from ogi.units import children, division_name
 
-DENIED = (
-    "state_secret",
-    "law_prohibited",
-    "safety_stability",
-    "third_party",
-    "internal_affairs",
-    "process_info",
-    "enforcement_file",
-    "admin_query",
-)
-OUTCOMES: dict[str, tuple[str, ...]] = {
-    "予以公开": ("requests.granted.total",),
-    "部分公开": ("requests.partial.total",),
-    "不予公开": tuple(f"requests.denied.{r}.total" for r in DENIED),
-    "无法提供": tuple(f"requests.unable.{r}.total" for r in ("not_held", "needs_creation", "unclear")),
-    "不予处理": tuple(
-        f"requests.rejected.{r}.total" for r in ("petition", "duplicate", "publication", "excessive", "confirmation")
-    ),
-    "其他处理": (
-        "requests.other.total",
-        "requests.other.no_correction.total",
-        "requests.other.no_fee.total",
-        "requests.other.other.total",
-    ),
-}
-APPLICATIONS = "requests.new.total"
-TOTAL = "requests.total.total"
-APPEALS = {"行政复议": ("appeals.review",), "行政诉讼": ("appeals.suit_direct", "appeals.suit_after_review")}
+OUTCOMES = {"予以公开": "granted", "部分公开": "partial", "不予公开": "denied", "无法提供": "unable",
+            "不予处理": "rejected", "其他处理": "other"}  # fmt: skip
+APPEALS = {"行政复议": ("review", "review_corrected"), "行政诉讼": ("suit", "suit_corrected")}
 # Deadline by tier (条例第四十九条): departments 1月31日, governments 3月31日 of the next year.
 LATE_DAYS = "(u.published - make_date(u.year + 1, CASE WHEN u.level = '部门' THEN 1 ELSE 3 END, 31))"
 
@@ -60,7 +38,7 @@ class Filters:
     rule: str | None = None
 
     def scope(self, *, all_years: bool = False) -> tuple[str, list[Any]]:
-        """The SQL selecting the filtered unit reports (``u``) and its parameters."""
+        """The SQL selecting the filtered unit-years' figures (``u``) and its parameters."""
         where, params = ["true"], []
         if self.region:
             where.append("starts_with(u.region_code, ?)")
@@ -74,11 +52,12 @@ class Filters:
                 params.append(getattr(self, column))
         if self.rule:
             where.append(
-                "(u.id IN (SELECT report_id FROM findings WHERE rule = ?) OR u.id IN (SELECT report_id FROM "
-                "cross_findings WHERE rule = ?) OR u.id IN (SELECT unit_id FROM source_findings WHERE rule = ?))"
+                "(u.unit_id IN (SELECT report_id FROM findings WHERE rule = ?) "
+                "OR u.unit_id IN (SELECT report_id FROM cross_findings WHERE rule = ?) "
+                "OR u.unit_id IN (SELECT unit_id FROM source_findings WHERE rule = ?))"
             )
             params += [self.rule] * 3
-        return f"SELECT * FROM unit_reports u WHERE {' AND '.join(where)}", params
+        return f"SELECT * FROM unit_figures u WHERE {' AND '.join(where)}", params
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,99 +80,80 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def _add(figures: list[Figure]) -> Figure:
-    values = [f.value for f in figures if f.value is not None]
-    return Figure(
-        sum(values, Decimal(0)) if values else None,
-        max((f.units for f in figures), default=0),
-        sum(f.derived for f in figures),
-        sum(f.uncertain for f in figures),
-    )
-
-
 def _share(part: Figure, whole: Figure) -> float | None:
     return float(part.value / whole.value) if part.value is not None and whole.value else None
 
 
-def _keys() -> list[str]:
-    keys = [APPLICATIONS, TOTAL, *(k for ks in OUTCOMES.values() for k in ks), "requests.other.subtotal.total"]
-    keys += [f"{g}.{c}" for gs in APPEALS.values() for g in gs for c in ("total", "corrected")]
-    return keys
+def _ensure_figures(store: Store) -> None:
+    if figures_stale(store.con):
+        if store.read_only:
+            raise StoreError(
+                f"{store.path}: the dashboard's figures are not built yet: run `ogi reconcile --db {store.path}`"
+            )
+        store.con.begin()
+        refresh_figures(store.con)
+        store.con.commit()
 
 
 def dashboard(store: Store, filters: Filters = Filters(), *, top: int = 20) -> dict[str, Any]:
-    """The dashboard's figures, tables and charts for the filtered units, as plain JSON-able data."""
+    """The dashboard's figures, tables and charts for the filtered unit-years, as plain JSON-able data."""
+    _ensure_figures(store)
     con = store.con.cursor()
     scope, params = filters.scope()
-    counts = con.execute(
-        f"WITH u AS ({scope}) SELECT count(*), count(DISTINCT agency_id), "
-        "(SELECT count(*) FROM reports r WHERE r.current AND r.id IN (SELECT unnest(s.sources) FROM unit_sources s "
-        "WHERE s.unit_id IN (SELECT id FROM u))) FROM u",
-        params,
-    ).fetchone()
-    units, publishers, linked = counts if counts else (0, 0, 0)
-    sums: dict[str, Figure] = {}
-    for key, total, n, derived, uncertain in con.execute(
-        f"WITH u AS ({scope}) SELECT c.key, sum(c.value), count(c.value), count(*) FILTER (WHERE c.flag = 'inferred'), "
-        "count(*) FILTER (WHERE c.flag = 'uncertain') FROM unit_cells c WHERE c.unit_id IN (SELECT id FROM u) "
-        "AND c.key IN (SELECT unnest(?)) GROUP BY c.key",
-        [*params, _keys()],
-    ).fetchall():
-        sums[key] = Figure(total, n, derived, uncertain)
-    # A 2021 report printing the 2019 single （六）其他处理 row keeps it as other.subtotal (cell-keys.md).
+    sums = ", ".join(f"sum({f}), count({f}), sum({f}_derived), sum({f}_uncertain)" for f in FIGURES)
     row = con.execute(
-        f"WITH u AS ({scope}) SELECT sum(c.value), count(c.value) FROM unit_cells c "
-        "WHERE c.unit_id IN (SELECT id FROM u) "
-        "AND c.key = 'requests.other.subtotal.total' AND c.unit_id NOT IN (SELECT unit_id FROM unit_cells WHERE "
-        "key IN ('requests.other.no_correction.total', 'requests.other.no_fee.total', 'requests.other.other.total') "
-        "AND value IS NOT NULL)",
+        f"WITH u AS ({scope}) SELECT count(*), count(DISTINCT agency_id), "
+        "(SELECT count(*) FROM unit_sources s JOIN u ON u.unit_id = s.unit_id), "
+        "(SELECT sum(len(s.sources)) FROM unit_sources s JOIN u ON u.unit_id = s.unit_id), "
+        f"{sums} FROM u",
         params,
     ).fetchone()
-    empty = Figure(None, 0, 0, 0)
-    outcome = {name: _add([sums.get(k, empty) for k in ks]) for name, ks in OUTCOMES.items()}
-    if row and row[0] is not None:
-        outcome["其他处理"] = _add([outcome["其他处理"], Figure(row[0], row[1], 0, 0)])
-    applications, total = sums.get(APPLICATIONS, empty), sums.get(TOTAL, empty)
+    assert row is not None
+    units, publishers, linked_units, linked_reports = row[:4]
+    fig = {f: Figure(*row[4 + 4 * i : 8 + 4 * i]) for i, f in enumerate(FIGURES)}
+    outcome = {name: fig[f] for name, f in OUTCOMES.items()}
     labels = {k: get_template("2021").label_of(f"requests.denied.{k}.total").split("·")[0] for k in DENIED}
-    refusals = [(labels[r], sums.get(f"requests.denied.{r}.total", empty)) for r in DENIED]
-    appeals = {}
-    for name, groups in APPEALS.items():
-        t = _add([sums.get(f"{g}.total", empty) for g in groups])
-        c = _add([sums.get(f"{g}.corrected", empty) for g in groups])
-        appeals[name] = {"total": t.json(), "corrected": c.json(), "corrected_share": _share(c, t)}
+    refusals = [(labels[r], fig[f"denied_{r}"]) for r in DENIED]
+    appeals = {
+        name: {"total": fig[t].json(), "corrected": fig[c].json(), "corrected_share": _share(fig[c], fig[t])}
+        for name, (t, c) in APPEALS.items()
+    }
     findings = con.execute(
         f"WITH u AS ({scope}) SELECT rule, severity, count(*) AS n, count(DISTINCT id) AS units FROM ("
-        "SELECT f.report_id AS id, f.rule, f.severity FROM findings f WHERE f.report_id IN (SELECT id FROM u) "
+        "SELECT f.report_id AS id, f.rule, f.severity FROM findings f WHERE f.report_id IN (SELECT unit_id FROM u) "
         "UNION ALL SELECT x.report_id, x.rule, x.severity FROM cross_findings x "
-        "WHERE x.report_id IN (SELECT id FROM u) "
-        "UNION ALL SELECT s.unit_id, s.rule, s.severity FROM source_findings s WHERE s.unit_id IN (SELECT id FROM u)"
+        "WHERE x.report_id IN (SELECT unit_id FROM u) "
+        "UNION ALL SELECT s.unit_id, s.rule, s.severity FROM source_findings s "
+        "WHERE s.unit_id IN (SELECT unit_id FROM u)"
         ") GROUP BY ALL ORDER BY n DESC, rule",
         params,
     ).fetchall()
     ranked_errors = con.execute(
-        f"WITH u AS ({scope}) SELECT id, agency, year, errors, warnings FROM u WHERE errors > 0 "
+        f"WITH u AS ({scope}) SELECT unit_id, agency, year, errors, warnings FROM u WHERE errors > 0 "
         "ORDER BY errors DESC, warnings DESC, agency LIMIT ?",
         [*params, top],
     ).fetchall()
     ranked_late = con.execute(
-        f"WITH u AS ({scope}) SELECT id, agency, year, published, {LATE_DAYS} AS days FROM u "
+        f"WITH u AS ({scope}) SELECT unit_id, agency, year, published, {LATE_DAYS} AS days FROM u "
         f"WHERE {LATE_DAYS} > 0 ORDER BY days DESC, agency LIMIT ?",
         [*params, top],
     ).fetchall()
     all_years, year_params = filters.scope(all_years=True)
     by_year = con.execute(
-        f"WITH u AS ({all_years}) SELECT u.year, count(DISTINCT u.id), sum(c.value), count(c.value) FROM u "
-        f"LEFT JOIN unit_cells c ON c.unit_id = u.id AND c.key = '{APPLICATIONS}' GROUP BY u.year ORDER BY u.year",
+        f"WITH u AS ({all_years}) SELECT year, count(*), sum(applications), count(applications) FROM u "
+        "GROUP BY year ORDER BY year",
         year_params,
     ).fetchall()
     regions = _by_region(con, filters, scope, params)
+    applications, total = fig["applications"], fig["handled"]
     charts = _charts(by_year, outcome, refusals, findings, regions)
     return {
         "filters": {k: getattr(filters, k) for k in ("region", "year", "level", "template", "rule")},
         "region_name": division_name(filters.region) if filters.region else "全国",
         "units": units,
         "publishers": publishers,
-        "linked_reports": linked,
+        "linked_units": linked_units,
+        "linked_reports": linked_reports or 0,
         "applications": applications.json(),
         "handled": total.json(),
         "granted_share": _share(outcome["予以公开"], total),
@@ -222,8 +182,8 @@ def _by_region(con: Any, filters: Filters, scope: str, params: list[Any]) -> lis
     width = {"province": 2, "city": 4, "county": 6, "town": 9}[_level(below[0][0])]
     names = {code[:width]: name for code, name, _ in below}
     rows = con.execute(
-        f"WITH u AS ({scope}) SELECT left(u.region_code, {width}) AS part, count(DISTINCT u.id), sum(c.value) FROM u "
-        f"LEFT JOIN unit_cells c ON c.unit_id = u.id AND c.key = '{APPLICATIONS}' GROUP BY part ORDER BY part",
+        f"WITH u AS ({scope}) SELECT left(region_code, {width}) AS part, count(*), sum(applications) FROM u "
+        "GROUP BY part ORDER BY part",
         params,
     ).fetchall()
     full = {code[:width]: code for code, _, _ in below}

@@ -193,10 +193,12 @@ CREATE OR REPLACE TEMP MACRO ogi_note(flag, alts, expected, inputs_uncertain) AS
 
 _FINDINGS = """
 CREATE OR REPLACE TEMP TABLE cross_values AS
-SELECT unit_id, key, value, flag, list_filter(coalesce(alternatives, []), lambda a: a IS NOT NULL) AS alts
+SELECT unit_id, key, value, flag,
+    CASE WHEN flag = 'uncertain' THEN list_filter(alternatives, lambda a: a IS NOT NULL) ELSE [] END AS alts
 FROM unit_cells
 WHERE value IS NOT NULL
-  AND (key LIKE 'requests.carried_%' OR key LIKE 'active.%')
+  AND key IN (SELECT key FROM cross_labels UNION SELECT replace(key, '.prev_count', '.change') FROM cross_labels
+              UNION SELECT replace(key, '.in_force', s) FROM cross_labels, (VALUES ('.made'), ('.repealed')) v(s))
   AND unit_id IN (SELECT cur FROM cross_pairs UNION SELECT prev FROM cross_pairs);
 CREATE OR REPLACE TEMP TABLE cross_found AS
 SELECT p.agency_id AS o_agency, p.year AS o_year, 1 AS o_rule, l.ord AS o_item,

@@ -19,9 +19,7 @@ for the publishers and years a batch touched, and in full from ``ogi reconcile``
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
@@ -31,73 +29,41 @@ import duckdb
 from ogi.model.template import get_template
 from ogi.store.append import append
 
-Group = tuple[str, int | None]
+Group = tuple[str | None, int | None]
 
-# How strong a reading is; the strongest wins.
-_REVIEWED, _PRINTED, _INFERRED, _UNCERTAIN, _NONE = 4, 3, 2, 1, 0
 _FORMAT_NAMES = {"html": "网页", "text": "文本", "pdf": "PDF", "docx": "Word", "doc": "Word", "wps": "WPS"}
 
+# Every reading of a linked unit-year, ranked: reviewed 4, printed 3, inferred 2, uncertain 1, no value 0;
+# among equals the unit report's (the source with the fewest errors), then the oldest.
+_READINGS = """
+CREATE OR REPLACE TEMP TABLE rec_readings AS
+SELECT *, row_number() OVER (PARTITION BY unit_id, key ORDER BY strength DESC, report_id = unit_id DESC, report_id)
+    AS rank
+FROM (
+    SELECT m.unit_id, c.report_id, c.key, c.value, c.semantic, c.flag, c.alternatives, c.provenance,
+        CASE WHEN {reviewed} THEN 4 WHEN c.value IS NULL THEN 0 WHEN c.flag IS NULL THEN 3
+             WHEN c.flag = 'inferred' THEN 2 WHEN c.flag = 'uncertain' THEN 1 ELSE 0 END AS strength
+    FROM cells c JOIN (SELECT unit_id, unnest(sources) AS report_id FROM rec_links) m ON m.report_id = c.report_id
+)
+"""
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    report_id: int
-    value: Decimal | None
-    semantic: str
-    flag: str | None
-    alternatives: tuple[Decimal, ...]
-    provenance: str | None
-    reviewed: bool = False
-
-    @property
-    def strength(self) -> int:
-        if self.reviewed:
-            return _REVIEWED
-        if self.value is None:
-            return _NONE
-        return {None: _PRINTED, "inferred": _INFERRED, "uncertain": _UNCERTAIN}.get(self.flag, _NONE)
-
-    @property
-    def candidates(self) -> set[Decimal]:
-        return set() if self.value is None else {self.value, *self.alternatives}
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    report_id: int
-    path: str
-    format: str | None
-    template: str | None
-    is_unit: bool
-
-    def name(self) -> str:
-        return f"{_FORMAT_NAMES.get(self.format or '', self.format or '')}「{PurePath(self.path).name}」"
-
-
-def choose(readings: list[Reading], unit_id: int) -> tuple[Reading, str, list[Reading]]:
-    """The winning reading of one cell, how it won (agree / reviewed / printed / settled / conflict /
-    kept), and the printed readings that disagree with it (for a finding)."""
-    best = max(r.strength for r in readings)
-    top = [r for r in readings if r.strength == best]
-    # Among equals, the unit report's reading (the source with the fewest errors), then the first.
-    winner = next((r for r in top if r.report_id == unit_id), top[0])
-    if all(r.value == winner.value and r.flag == winner.flag for r in readings):
-        return winner, "agree", []
-    if best == _REVIEWED:
-        return winner, "reviewed", []
-    if best != _PRINTED:
-        return winner, "kept", []
-    differ = [r for r in top if r.value != winner.value]
-    if differ:
-        return winner, "conflict", differ
-    if any(r.flag == "uncertain" and winner.value in r.candidates for r in readings):
-        return winner, "settled", []
-    return winner, "printed", []
-
-
-def _n(v: Decimal | None) -> str:
-    if v is None:
-        return "空"
-    return format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f").rstrip("0")
+# How the winner won: all sources agree; a reviewed value; no printed value anywhere (kept); a printed
+# value some other printed value contradicts (conflict); one that is among an uncertain split's
+# readings (settled); one that beats weaker readings (printed).
+_CHOSEN = """
+CREATE OR REPLACE TEMP TABLE rec_chosen AS
+SELECT w.unit_id, w.key, w.value, w.semantic, w.flag, w.alternatives, w.provenance, w.report_id AS source_id,
+    CASE WHEN bool_and(r.value IS NOT DISTINCT FROM w.value AND r.flag IS NOT DISTINCT FROM w.flag) THEN 'agree'
+         WHEN w.strength = 4 THEN 'reviewed'
+         WHEN w.strength <> 3 THEN 'kept'
+         WHEN bool_or(r.strength = 3 AND r.value <> w.value) THEN 'conflict'
+         WHEN bool_or(r.flag = 'uncertain'
+                      AND list_contains(list_append(coalesce(r.alternatives, []), r.value), w.value)) THEN 'settled'
+         ELSE 'printed' END AS how
+FROM rec_readings w JOIN rec_readings r ON r.unit_id = w.unit_id AND r.key = w.key
+WHERE w.rank = 1
+GROUP BY w.unit_id, w.key, w.value, w.semantic, w.flag, w.alternatives, w.provenance, w.report_id, w.strength
+"""
 
 
 def _has_review_column(con: duckdb.DuckDBPyConnection) -> bool:
@@ -108,10 +74,20 @@ def _has_review_column(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
+def _n(v: Decimal | None) -> str:
+    if v is None:
+        return "空"
+    return format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f").rstrip("0")
+
+
+def _source_name(path: str, fmt: str | None) -> str:
+    return f"{_FORMAT_NAMES.get(fmt or '', fmt or '')}「{PurePath(path).name}」"
+
+
 def reconcile(con: duckdb.DuckDBPyConnection, groups: Iterable[Group] | None = None) -> int:
-    """Link and reconcile the reports of the publishers in ``groups`` (agency id, year), every year of
-    each (every publisher when None), inside the caller's transaction; returns the number of unit-years with several
-    sources."""
+    """Link and reconcile the reports of the publishers in ``groups`` (agency id, year), every year
+    of each (every publisher when None), inside the caller's transaction; returns the number of
+    unit-years with several sources."""
     # A group is redone with every other year of its publisher, so deleting by publisher is exact.
     ids = None if groups is None else sorted({a for a, _ in groups if a is not None})
     if ids is not None and not ids:
@@ -123,129 +99,88 @@ def reconcile(con: duckdb.DuckDBPyConnection, groups: Iterable[Group] | None = N
     )
     con.execute(f"DELETE FROM unit_sources WHERE true {scope}", params)
     con.execute(f"DELETE FROM source_findings WHERE true {scope}", params)
-    rows = con.execute(
-        "SELECT id, agency_id, year, path, format, template, unit FROM (SELECT *, count(*) OVER "
-        f"(PARTITION BY agency_id, year) AS n FROM reports WHERE current AND agency_id IS NOT NULL {scope}) "
-        "WHERE n > 1 ORDER BY id",
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE rec_links AS SELECT min(id) FILTER (WHERE unit) AS unit_id, agency_id, year, "
+        "list(id ORDER BY id) AS sources FROM reports WHERE current AND agency_id IS NOT NULL "
+        f"{scope} GROUP BY agency_id, year HAVING count(*) > 1 AND bool_or(unit)",
         params,
-    ).fetchall()
-    groups_of: dict[Group, list[Source]] = defaultdict(list)
-    for rid, agency_id, year, path, fmt, template, unit in rows:
-        groups_of[(agency_id, year)].append(Source(rid, path, fmt, template, unit))
-    groups_of = {g: s for g, s in groups_of.items() if any(x.is_unit for x in s)}
-    if not groups_of:
-        return 0
-    report_ids = [s.report_id for ss in groups_of.values() for s in ss]
-    reviewed = ", reviewed" if _has_review_column(con) else ", false"
-    cells: dict[int, dict[str, Reading]] = defaultdict(dict)
-    for rid, key, value, semantic, flag, alts, prov, rev in con.execute(
-        f"SELECT report_id, key, value, semantic, flag, alternatives, provenance{reviewed} FROM cells "
-        "WHERE report_id IN (SELECT unnest($1))",
-        [report_ids],
-    ).fetchall():
-        cells[rid][key] = Reading(
-            rid, value, semantic, flag, tuple(a for a in alts or () if a is not None), prov, bool(rev)
+    )
+    linked = con.execute("SELECT count(*) FROM rec_links").fetchone()[0]  # type: ignore[index]
+    if linked:
+        reviewed = "c.reviewed" if _has_review_column(con) else "false"
+        con.execute(_READINGS.format(reviewed=reviewed))
+        con.execute(_CHOSEN)
+        con.execute("INSERT INTO unit_sources SELECT unit_id, agency_id, year, sources FROM rec_links")
+        con.execute(
+            "INSERT INTO reconciled_cells SELECT unit_id, key, value, semantic, flag, alternatives, provenance, "
+            "source_id, how FROM rec_chosen"
         )
-    out: dict[str, list[Any]] = defaultdict(list)
-    links: dict[str, list[Any]] = defaultdict(list)
-    found: dict[str, list[Any]] = defaultdict(list)
-    for (agency_id, year), sources in groups_of.items():
-        unit = next(s for s in sources if s.is_unit)
-        by_id = {s.report_id: s for s in sources}
-        links["unit_id"].append(unit.report_id)
-        links["agency_id"].append(agency_id)
-        links["year"].append(year)
-        links["sources"].append([s.report_id for s in sources])
-        keys = dict.fromkeys(k for s in sources for k in cells[s.report_id])
-        for key in keys:
-            readings = [cells[s.report_id][key] for s in sources if key in cells[s.report_id]]
-            winner, how, differ = choose(readings, unit.report_id)
-            for name, v in (
-                ("unit_id", unit.report_id),
-                ("key", key),
-                ("value", winner.value),
-                ("semantic", winner.semantic),
-                ("flag", winner.flag),
-                ("alternatives", list(winner.alternatives)),
-                ("provenance", winner.provenance),
-                ("source_id", winner.report_id),
-                ("how", how),
-            ):
-                out[name].append(v)
-            if differ:
-                label = get_template(unit.template or "2021").label_of(key)
-                both = [winner, *differ]
-                said = "，".join(f"{by_id[r.report_id].name()}为{_n(r.value)}" for r in both)
-                msg = (
-                    f"同一报告的几个来源对「{label}」印的数不同：{said}。"
-                    f"现采用{by_id[winner.report_id].name()}的数（该来源差错最少），请对照原件核实。"
-                )
-                for name, v in (
-                    ("unit_id", unit.report_id),
-                    ("agency_id", agency_id),
-                    ("year", year),
-                    ("rule", "S_SOURCES_DIFFER"),
-                    ("severity", "warning"),
-                    ("keys", [key]),
-                    ("message", msg),
-                    ("sources", [r.report_id for r in both]),
-                    ("readings", [_n(r.value) for r in both]),
-                ):
-                    found[name].append(v)
-    append(
-        con,
-        "unit_sources",
-        _typed(links, {"unit_id": "BIGINT", "agency_id": "VARCHAR", "year": "INTEGER", "sources": "BIGINT[]"}),
-    )
-    append(
-        con,
-        "reconciled_cells",
-        _typed(
-            out,
-            {
-                "unit_id": "BIGINT",
-                "key": "VARCHAR",
-                "value": "DECIMAL(38, 10)",
-                "semantic": "VARCHAR",
-                "flag": "VARCHAR",
-                "alternatives": "DECIMAL(38, 10)[]",
-                "provenance": "VARCHAR",
-                "source_id": "BIGINT",
-                "how": "VARCHAR",
-            },
-        ),
-    )
-    append(
-        con,
-        "source_findings",
-        _typed(
-            found,
-            {
-                "unit_id": "BIGINT",
-                "agency_id": "VARCHAR",
-                "year": "INTEGER",
-                "rule": "VARCHAR",
-                "severity": "VARCHAR",
-                "keys": "VARCHAR[]",
-                "message": "VARCHAR",
-                "sources": "BIGINT[]",
-                "readings": "VARCHAR[]",
-            },
-        ),
-    )
-    return len(groups_of)
+        _conflicts(con)
+    for table in ("rec_chosen", "rec_readings", "rec_links"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    return int(linked)
 
 
-def _typed(columns: dict[str, list[Any]], types: dict[str, str]) -> dict[str, tuple[str, list[Any]]]:
-    return {name: (t, columns.get(name, [])) for name, t in types.items()}
+def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
+    """A finding for each cell two sources print differently, naming both (few: written in Python)."""
+    rows = con.execute(
+        "SELECT l.unit_id, l.agency_id, l.year, u.template, w.key, w.source_id, "
+        "list(struct_pack(id := r.report_id, value := r.value) ORDER BY r.report_id) FILTER "
+        "(WHERE r.strength = 3 AND r.value <> w.value) "
+        "FROM rec_chosen w JOIN rec_links l ON l.unit_id = w.unit_id JOIN reports u ON u.id = w.unit_id "
+        "JOIN rec_readings r ON r.unit_id = w.unit_id AND r.key = w.key "
+        "WHERE w.how = 'conflict' GROUP BY ALL ORDER BY l.unit_id, w.key"
+    ).fetchall()
+    if not rows:
+        return
+    ids = {rid for *_, source, differ in rows for rid in (source, *(d["id"] for d in differ))}
+    sql = "SELECT id, path, format FROM reports WHERE id IN (SELECT unnest(?))"
+    names = {i: _source_name(p, f) for i, p, f in con.execute(sql, [sorted(ids)]).fetchall()}
+    sql = "SELECT unit_id, key, value FROM rec_chosen WHERE how = 'conflict'"
+    values = {(u, k): v for u, k, v in con.execute(sql).fetchall()}
+    found: dict[str, tuple[str, list[Any]]] = {
+        c: (t, [])
+        for c, t in (
+            ("unit_id", "BIGINT"),
+            ("agency_id", "VARCHAR"),
+            ("year", "INTEGER"),
+            ("rule", "VARCHAR"),
+            ("severity", "VARCHAR"),
+            ("keys", "VARCHAR[]"),
+            ("message", "VARCHAR"),
+            ("sources", "BIGINT[]"),
+            ("readings", "VARCHAR[]"),
+        )
+    }
+    for unit_id, agency_id, year, template, key, source, differ in rows:
+        label = get_template(template or "2021").label_of(key)
+        both = [(source, values[(unit_id, key)]), *((d["id"], d["value"]) for d in differ)]
+        said = "，".join(f"{names[i]}为{_n(v)}" for i, v in both)
+        message = (f"同一报告的几个来源对「{label}」印的数不同：{said}。"
+                   f"现采用{names[source]}的数（该来源差错最少），请对照原件核实。")  # fmt: skip
+        row = (unit_id, agency_id, year, "S_SOURCES_DIFFER", "warning", [key], message, [i for i, _ in both],
+               [_n(v) for _, v in both])  # fmt: skip
+        for (_, column), value in zip(found.values(), row, strict=True):
+            column.append(value)
+    append(con, "source_findings", found)
+
+
+def refresh_units(con: duckdb.DuckDBPyConnection, groups: Iterable[Group] | None = None) -> int:
+    """After a write: reconcile the touched publishers' unit-years and refresh their figures (and
+    those of any unit without them); returns the number of unit-years with several sources."""
+    from ogi.store.figures import refresh_figures
+
+    n = reconcile(con, groups)
+    refresh_figures(con, None if groups is None else {a for a, _ in groups if a is not None})
+    return n
 
 
 def reconcile_all(con: duckdb.DuckDBPyConnection) -> int:
-    """Rebuild every unit-year's reconciliation in one transaction (``ogi reconcile``; a store made
-    before reconciliation existed needs it once)."""
+    """Rebuild every unit-year's reconciliation and figures in one transaction (``ogi reconcile``;
+    a store made before reconciliation existed needs it once)."""
     con.begin()
     try:
-        n = reconcile(con, None)
+        n = refresh_units(con, None)
         con.commit()
     except BaseException:
         con.rollback()

@@ -153,6 +153,19 @@ CREATE TABLE expected_units (
     imported_at TIMESTAMP NOT NULL,
     PRIMARY KEY (region_code, agency_id)
 );
+CREATE TABLE unit_figures (
+    unit_id     BIGINT PRIMARY KEY,
+    agency      VARCHAR,
+    agency_id   VARCHAR,
+    year        INTEGER,
+    region_code VARCHAR,
+    level       VARCHAR,
+    template    VARCHAR,
+    published   DATE,
+    errors      INTEGER,
+    warnings    INTEGER,
+    FIGURE_COLUMNS
+);
 CREATE VIEW unit_cells AS
 SELECT c.report_id AS unit_id, c.key, c.value, c.semantic, c.flag, c.alternatives, c.provenance,
        c.report_id AS source_id, 'parsed' AS how
@@ -161,6 +174,19 @@ WHERE c.report_id IN (SELECT id FROM reports WHERE unit) AND c.report_id NOT IN 
 UNION ALL
 SELECT unit_id, key, value, semantic, flag, alternatives, provenance, source_id, how FROM reconciled_cells;
 """
+
+# The dashboard's figures per unit-year (ogi.store.figures): each a sum of effective cells, with how
+# many of its cells were derived (inferred) or uncertain; refreshed with the reconciliation.
+FIGURES: tuple[str, ...] = (
+    "applications", "handled", "granted", "partial", "denied", "unable", "rejected", "other",
+    "denied_state_secret", "denied_law_prohibited", "denied_safety_stability", "denied_third_party",
+    "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_admin_query",
+    "review", "review_corrected", "suit", "suit_corrected",
+)  # fmt: skip
+_V3_UNITS = _V3_UNITS.replace(
+    "FIGURE_COLUMNS",
+    ",\n    ".join(f"{f} DECIMAL(38, 10), {f}_derived INTEGER, {f}_uncertain INTEGER" for f in FIGURES),
+)
 
 # Index i migrates a version-i database to version i + 1; version 0 is an empty file.
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3_UNITS)

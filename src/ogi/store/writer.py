@@ -25,7 +25,7 @@ import duckdb
 
 from ogi.store.append import append
 from ogi.store.columns import CELL_TYPES, FINDING_TYPES, REPORT_TYPES, SECTION_TYPES
-from ogi.store.reconcile import reconcile
+from ogi.store.reconcile import refresh_units
 from ogi.store.rows import Entry
 
 
@@ -111,7 +111,7 @@ def write_batch(
     _choose_units(con, {(r["agency_id"], r["year"]) for r in reports if r["agency_id"] is not None})
     _write_cells(con, ids, ok)
     _write_children(con, ids, ok)
-    reconcile(con, {(r["agency_id"], r["year"]) for r in reports})
+    refresh_units(con, {(r["agency_id"], r["year"]) for r in reports})
     for rid, version, e in zip(ids, versions, ok, strict=True):
         done[e.sha256] = Added(e.sha256, "added", rid, version)
     return done
