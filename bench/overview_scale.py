@@ -45,9 +45,12 @@ def _second_sources(store: Store, n: int) -> None:
     """n unit-years get a second copy (a crawler dump: table 二 uncertain) so reconciliation has work."""
     con = store.con
     con.begin()
+    # Synthetic publishers can share a name (two 城关镇财政局): as the writer does, one unit per
+    # publisher and year, the others copies of it.
+    con.execute("""UPDATE reports SET unit = id IN (SELECT min(id) FROM reports GROUP BY agency_id, year)""")
     con.execute(f"""
         CREATE TEMP TABLE dup AS SELECT id, nextval('report_id_seq') + 10000000 AS new_id FROM reports
-        WHERE current ORDER BY hash(id) LIMIT {n}""")
+        WHERE unit ORDER BY hash(id) LIMIT {n}""")
     con.execute("""INSERT INTO reports SELECT d.new_id, md5(r.sha256), r.path || '.crawl.txt', 'text', r.agency,
         r.agency_id, r.level, r.region_code, r.region_name, r.region_level, r.region_ambiguous, r.region_candidates,
         r.region_reason, r.year, r.template, r.published, r.title, r.errors + 1, r.warnings, r.null_cells, 1, true,
