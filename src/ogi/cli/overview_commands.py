@@ -166,8 +166,11 @@ def history_command(agency: str, db: Path, as_json: bool) -> None:
 @click.option("--year", required=True, type=int, help="The year compared with the year before.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--no-pdf", is_flag=True, help="DOCX only (no LibreOffice run).")
+@click.option("--html", is_flag=True, help="Also write each report as an HTML page.")
 @db_option
-def compare_command(agency: str | None, region: str | None, year: int, out: Path, no_pdf: bool, db: Path) -> None:
+def compare_command(
+    agency: str | None, region: str | None, year: int, out: Path, no_pdf: bool, html: bool, db: Path
+) -> None:
     """Write 比对报告 (year Y against Y−1) as DOCX and PDF: one unit, or every unit of a region plus
     the region's summary sheet (XLSX)."""
     from rich.progress import Progress
@@ -180,12 +183,18 @@ def compare_command(agency: str | None, region: str | None, year: int, out: Path
     try:
         with Store.open(db, read_only=True) as store:
             if agency:
-                r = compare_unit(store, agency, year, out, pdf=not no_pdf)
+                r = compare_unit(store, agency, year, out, pdf=not no_pdf, html=html)
             else:
                 with Progress(transient=True) as bar:
                     task = bar.add_task("比对报告", total=None)
                     r = compare_region(
-                        store, str(region), year, out, pdf=not no_pdf, progress=lambda n: bar.advance(task, n)
+                        store,
+                        str(region),
+                        year,
+                        out,
+                        pdf=not no_pdf,
+                        html=html,
+                        progress=lambda n: bar.advance(task, n),
                     )
     except OgiError as e:
         _fail(e)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import PurePath
 from typing import Any
 
 from ogi.errors import StoreError
@@ -19,6 +18,7 @@ from ogi.overview.charts import Chart
 from ogi.overview.reuse import SectionReuse, section_reuse
 from ogi.store.db import Store
 from ogi.store.keys import cell_labels, ordered
+from ogi.store.reconcile import source_name
 from ogi.units import normalise_agency
 
 FLAG_MARKS = {"inferred": "推", "uncertain": "疑", "reviewed": "审"}
@@ -130,7 +130,7 @@ def _names(store: Store, ids: list[int]) -> dict[int, str]:
         "FROM sources GROUP BY sha256) src ON src.sha256 = r.sha256 WHERE r.id IN (SELECT unnest(?))",
         [ids],
     ).fetchall()
-    return {i: f"{fmt}「{url or PurePath(path).name}」" for i, path, fmt, url in rows}
+    return {i: source_name(url or path, fmt) for i, path, fmt, url in rows}
 
 
 def comparison(store: Store, agency: str, year: int) -> Comparison:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ogi.compare.docx import change, number, render_docx
+from ogi.compare.html import render_page
 from ogi.compare.model import SEVERITY_WORDS, Comparison, comparison
 from ogi.errors import StoreError
 from ogi.overview.charts import ChartError
@@ -42,7 +43,12 @@ def _stem(c: Comparison) -> str:
 
 
 def _write(
-    units: list[Comparison], out: Path, result: CompareResult, pdf: bool, progress: Callable[[int], None] | None = None
+    units: list[Comparison],
+    out: Path,
+    result: CompareResult,
+    pdf: bool,
+    html: bool,
+    progress: Callable[[int], None] | None = None,
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
     docx_paths = []
@@ -56,6 +62,10 @@ def _write(
         path = out / f"{_stem(c)}.docx"
         path.write_bytes(render_docx(c, png))
         docx_paths.append(path)
+        if html:
+            page = out / f"{_stem(c)}.html"
+            page.write_text(render_page(c), encoding="utf-8")
+            result.files.append(page)
         if progress:
             progress(1)
     result.files += docx_paths
@@ -82,11 +92,13 @@ def _pdfs(paths: list[Path], out: Path, result: CompareResult) -> list[Path]:
         return made
 
 
-def compare_unit(store: Store, agency: str, year: int, out: Path, *, pdf: bool = True) -> CompareResult:
+def compare_unit(
+    store: Store, agency: str, year: int, out: Path, *, pdf: bool = True, html: bool = False
+) -> CompareResult:
     """The 比对报告 of one unit (id or name) for ``year`` against ``year - 1``, as DOCX and PDF in ``out``."""
     c = comparison(store, agency, year)
     result = CompareResult(None, year, [c])
-    _write([c], out, result, pdf)
+    _write([c], out, result, pdf, html)
     return result
 
 
@@ -97,6 +109,7 @@ def compare_region(
     out: Path,
     *,
     pdf: bool = True,
+    html: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> CompareResult:
     """The 比对报告 of every unit of a region for ``year``, and the region's summary sheet."""
@@ -123,7 +136,7 @@ def compare_region(
             [year - 1, prefix, ids],
         ).fetchall()
     ]
-    _write(result.units, out, result, pdf, progress)
+    _write(result.units, out, result, pdf, html, progress)
     summary = out / f"{region_code}_{year}_比对汇总.xlsx"
     write_summary(result, summary)
     result.files.append(summary)

@@ -80,7 +80,8 @@ def _n(v: Decimal | None) -> str:
     return format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f").rstrip("0")
 
 
-def _source_name(path: str, fmt: str | None) -> str:
+def source_name(path: str, fmt: str | None) -> str:
+    """A source as a reader names it: 网页「pair_2024_page.html」."""
     return f"{_FORMAT_NAMES.get(fmt or '', fmt or '')}「{PurePath(path).name}」"
 
 
@@ -135,7 +136,7 @@ def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
         return
     ids = {rid for *_, source, differ in rows for rid in (source, *(d["id"] for d in differ))}
     sql = "SELECT id, path, format FROM reports WHERE id IN (SELECT unnest(?))"
-    names = {i: _source_name(p, f) for i, p, f in con.execute(sql, [sorted(ids)]).fetchall()}
+    names = {i: source_name(p, f) for i, p, f in con.execute(sql, [sorted(ids)]).fetchall()}
     sql = "SELECT unit_id, key, value FROM rec_chosen WHERE how = 'conflict'"
     values = {(u, k): v for u, k, v in con.execute(sql).fetchall()}
     found: dict[str, tuple[str, list[Any]]] = {
