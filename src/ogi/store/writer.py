@@ -9,7 +9,8 @@ versions stay, with ``current`` false.
 
 Units: the same report is often stored twice (the PDF and the web page, a crawler's text dump),
 and counting both would double every number. Of the current reports of one publisher and year,
-the one with the fewest error findings, then the fewest null cells, then the newest, has ``unit``
+the one with the fewest error findings, then the fewest null cells, then the fewest warnings (an
+uncertain split is one), then the newest, has ``unit``
 true; a report with no publisher name is a unit of its own. Kept here, at write time, so readers
 filter on a column instead of ranking every report per query.
 """
@@ -121,15 +122,16 @@ def _choose_units(con: duckdb.DuckDBPyConnection, groups: set[tuple[str, int | N
     """Re-pick the unit report of each (agency id, year) in ``groups``."""
     if not groups:
         return
-    ranked: dict[tuple[str, int | None], list[tuple[int, int, int]]] = {}
-    for rid, agency_id, year, errors, null_cells in con.execute(
-        "SELECT id, agency_id, year, errors, null_cells FROM reports WHERE current AND agency_id IN (SELECT unnest(?))",
+    ranked: dict[tuple[str, int | None], list[tuple[int, int, int, int]]] = {}
+    for rid, agency_id, year, errors, null_cells, warnings in con.execute(
+        "SELECT id, agency_id, year, errors, null_cells, warnings FROM reports "
+        "WHERE current AND agency_id IN (SELECT unnest(?))",
         [sorted({a for a, _ in groups})],
     ).fetchall():
         if (agency_id, year) in groups:
-            ranked.setdefault((agency_id, year), []).append((errors, null_cells, -rid))
-    members = [-r[2] for rs in ranked.values() for r in rs]
-    best = [-min(rs)[2] for rs in ranked.values()]
+            ranked.setdefault((agency_id, year), []).append((errors, null_cells, warnings, -rid))
+    members = [-r[3] for rs in ranked.values() for r in rs]
+    best = [-min(rs)[3] for rs in ranked.values()]
     con.execute("UPDATE reports SET unit = list_contains($2, id) WHERE id IN (SELECT unnest($1))", [members, best])
 
 
