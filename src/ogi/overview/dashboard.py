@@ -119,13 +119,11 @@ def dashboard(store: Store, filters: Filters = Filters(), *, top: int = 20) -> d
         for name, (t, c) in APPEALS.items()
     }
     findings = con.execute(
-        f"WITH u AS ({scope}) SELECT rule, severity, count(*) AS n, count(DISTINCT id) AS units FROM ("
-        "SELECT f.report_id AS id, f.rule, f.severity FROM findings f WHERE f.report_id IN (SELECT unit_id FROM u) "
-        "UNION ALL SELECT x.report_id, x.rule, x.severity FROM cross_findings x "
-        "WHERE x.report_id IN (SELECT unit_id FROM u) "
-        "UNION ALL SELECT s.unit_id, s.rule, s.severity FROM source_findings s "
-        "WHERE s.unit_id IN (SELECT unit_id FROM u)"
-        ") GROUP BY ALL ORDER BY n DESC, rule",
+        f"WITH u AS ({scope}), f AS (SELECT report_id AS id, rule, severity FROM findings "
+        "UNION ALL SELECT report_id, rule, severity FROM cross_findings "
+        "UNION ALL SELECT unit_id, rule, severity FROM source_findings), "
+        "per_unit AS (SELECT f.rule, f.severity, f.id, count(*) AS n FROM f JOIN u ON u.unit_id = f.id GROUP BY ALL) "
+        "SELECT rule, severity, sum(n) AS n, count(*) FROM per_unit GROUP BY ALL ORDER BY n DESC, rule",
         params,
     ).fetchall()
     ranked_errors = con.execute(

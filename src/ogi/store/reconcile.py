@@ -100,10 +100,14 @@ def reconcile(con: duckdb.DuckDBPyConnection, groups: Iterable[Group] | None = N
     )
     con.execute(f"DELETE FROM unit_sources WHERE true {scope}", params)
     con.execute(f"DELETE FROM source_findings WHERE true {scope}", params)
+    # Linked: the current reports of the unit's publisher and year, from the same place. Two bodies
+    # that share a name (城关镇 in two counties) are not one report.
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE rec_links AS SELECT min(id) FILTER (WHERE unit) AS unit_id, agency_id, year, "
-        "list(id ORDER BY id) AS sources FROM reports WHERE current AND agency_id IS NOT NULL "
-        f"{scope} GROUP BY agency_id, year HAVING count(*) > 1 AND bool_or(unit)",
+        "CREATE OR REPLACE TEMP TABLE rec_links AS SELECT u.id AS unit_id, u.agency_id, u.year, "
+        "list(r.id ORDER BY r.id) AS sources FROM reports u JOIN reports r ON r.current AND r.agency_id = u.agency_id "
+        "AND r.year IS NOT DISTINCT FROM u.year AND (r.region_code IS NOT DISTINCT FROM u.region_code "
+        "OR r.region_code IS NULL OR u.region_code IS NULL) "
+        f"WHERE u.unit {scope.replace('agency_id', 'u.agency_id')} GROUP BY ALL HAVING count(*) > 1",
         params,
     )
     linked = con.execute("SELECT count(*) FROM rec_links").fetchone()[0]  # type: ignore[index]
