@@ -52,17 +52,21 @@ FROM (
 # readings (settled); one that beats weaker readings (printed).
 _CHOSEN = """
 CREATE OR REPLACE TEMP TABLE rec_chosen AS
-SELECT w.unit_id, w.key, w.value, w.semantic, w.flag, w.alternatives, w.provenance, w.report_id AS source_id,
-    CASE WHEN bool_and(r.value IS NOT DISTINCT FROM w.value AND r.flag IS NOT DISTINCT FROM w.flag) THEN 'agree'
-         WHEN w.strength = 4 THEN 'reviewed'
-         WHEN w.strength <> 3 THEN 'kept'
-         WHEN bool_or(r.strength = 3 AND r.value <> w.value) THEN 'conflict'
-         WHEN bool_or(r.flag = 'uncertain'
-                      AND list_contains(list_append(coalesce(r.alternatives, []), r.value), w.value)) THEN 'settled'
-         ELSE 'printed' END AS how
-FROM rec_readings w JOIN rec_readings r ON r.unit_id = w.unit_id AND r.key = w.key
-WHERE w.rank = 1
-GROUP BY w.unit_id, w.key, w.value, w.semantic, w.flag, w.alternatives, w.provenance, w.report_id, w.strength
+WITH w AS (SELECT * FROM rec_readings WHERE rank = 1),
+how AS (
+    SELECT w.unit_id, w.key,
+        CASE WHEN bool_and(r.value IS NOT DISTINCT FROM w.value AND r.flag IS NOT DISTINCT FROM w.flag) THEN 'agree'
+             WHEN any_value(w.strength) = 4 THEN 'reviewed'
+             WHEN any_value(w.strength) <> 3 THEN 'kept'
+             WHEN bool_or(r.strength = 3 AND r.value <> w.value) THEN 'conflict'
+             WHEN bool_or(r.flag = 'uncertain'
+                          AND list_contains(list_append(coalesce(r.alternatives, []), r.value), w.value)) THEN 'settled'
+             ELSE 'printed' END AS how
+    FROM w JOIN rec_readings r ON r.unit_id = w.unit_id AND r.key = w.key
+    GROUP BY w.unit_id, w.key
+)
+SELECT w.unit_id, w.key, w.value, w.semantic, w.flag, w.alternatives, w.provenance, w.report_id AS source_id, how.how
+FROM w JOIN how ON how.unit_id = w.unit_id AND how.key = w.key
 """
 
 
