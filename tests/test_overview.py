@@ -17,7 +17,8 @@ from ogi.batch import ingest
 from ogi.cli.main import main
 from ogi.compare import compare_region, compare_unit, comparison
 from ogi.errors import InputError, StoreError
-from ogi.overview.charts import Chart
+from ogi.overview import charts
+from ogi.overview.charts import Chart, ChartError
 from ogi.overview.coverage import coverage
 from ogi.overview.dashboard import Filters, dashboard, dashboard_charts
 from ogi.overview.history import history
@@ -28,6 +29,13 @@ from ogi.units.expected import read_expected, save_expected
 from tests.conftest import ROOT
 
 EXAMPLES = ROOT / "examples"
+
+
+def _need_charts() -> None:
+    try:
+        charts._font()
+    except ChartError as e:
+        pytest.skip(f"charts cannot be drawn here: {e}")
 
 
 @pytest.fixture(scope="module")
@@ -134,13 +142,15 @@ def test_dashboard_counts_each_unit_year_once_and_filters(examples_db: Path) -> 
         # The crawler dumps' uncertain cells are in table 二, outside these figures: none is counted.
         assert whole["applications"]["uncertain"] == 0
         assert {c for c in whole["charts"]} == {"applications_by_year", "outcomes", "refusals", "findings", "regions"}
-    charts = dashboard_charts(whole)
-    svg = charts["outcomes"].svg()
+    drawn = dashboard_charts(whole)
+    assert drawn["outcomes"].csv().splitlines()[0] == "办理结果,件数"
+    _need_charts()
+    svg = drawn["outcomes"].svg()
     assert svg.startswith("<?xml") and "<svg" in svg
-    assert charts["outcomes"].csv().splitlines()[0] == "办理结果,件数"
 
 
 def test_charts_draw_every_kind() -> None:
+    _need_charts()
     rows = [("a", "2023", 1), ("a", "2024", 3), ("b", "2023", 2), ("b", "2024", 0)]
     for kind, data in (("bar", [("予以公开", 3), ("其他", 1)]), ("line", [("2023", 3), ("2024", None)]),
                        ("treemap", [("江苏省", 10), ("福建省", 3), ("空", 0)]), ("grouped", rows),

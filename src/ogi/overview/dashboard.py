@@ -1,10 +1,11 @@
 """The dashboard: a corpus (or a region, a year, a tier, a template, a rule) at a glance.
 
-Everything counts unit-years (``unit_reports``: several copies of one report count once) and sums
-their effective cells (``unit_cells``: reconciled across sources, reviewed values first). Every
+Everything counts unit-years (several copies of one report count once) and sums their effective
+cells (``unit_cells``: reconciled across sources, reviewed values first), kept per unit-year in
+``unit_figures`` (:mod:`ogi.store.figures`) so a filter sums rows instead of scanning cells. Every
 figure says how many of its cells were derived by the identities (``inferred``) or uncertain
-readings, so a total built on guesses is visibly one. Sums run in DuckDB over the filtered units;
-nothing is fetched cell by cell.
+readings, so a total built on guesses is visibly one. Nothing is drawn here: the charts come back
+as their tables (:func:`dashboard_charts` makes them drawable).
 """
 
 from __future__ import annotations
