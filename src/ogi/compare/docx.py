@@ -164,7 +164,7 @@ def render_docx(c: Comparison, chart_png: bytes | None = None) -> bytes:
             for r in rows
         ]
         header = ["项目", f"{c.prev_year}年", f"{c.year}年", "增减", *(["本年来源"] if sourced else [])]
-        _table(doc, header, body, [7.0, 2.0, 2.0, 2.6, 2.6] if sourced else [8.4, 2.4, 2.4, 3.0])
+        _table(doc, header, body, [7.4, 2.0, 2.0, 2.8, 2.0] if sourced else [8.4, 2.4, 2.4, 3.0])
     doc.add_heading("四、发现的问题", level=1)  # type: ignore[attr-defined]
     if not c.issues:
         doc.add_paragraph("表内勾稽关系、跨年度衔接和各来源之间均未发现问题。")  # type: ignore[attr-defined]

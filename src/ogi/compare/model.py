@@ -18,7 +18,7 @@ from ogi.overview.charts import Chart
 from ogi.overview.reuse import SectionReuse, section_reuse
 from ogi.store.db import Store
 from ogi.store.keys import cell_labels, ordered
-from ogi.store.reconcile import source_name
+from ogi.store.reconcile import FORMAT_NAMES, source_name
 from ogi.units import normalise_agency
 
 FLAG_MARKS = {"inferred": "推", "uncertain": "疑", "reviewed": "审"}
@@ -123,6 +123,19 @@ def resolve_agency(store: Store, agency: str) -> str:
     )
 
 
+def _short_names(store: Store, ids: list[int]) -> dict[int, str]:
+    """A source as a table column names it: 网页, 文本, PDF (numbered when two share a format)."""
+    formats = dict(store.con.execute("SELECT id, format FROM reports WHERE id IN (SELECT unnest(?))", [ids]).fetchall())
+    words = {i: FORMAT_NAMES.get(formats.get(i) or "", formats.get(i) or "") for i in ids}
+    twice = {w for w in words.values() if list(words.values()).count(w) > 1}
+    seen: dict[str, int] = {}
+    for i in ids:
+        if words[i] in twice:
+            seen[words[i]] = seen.get(words[i], 0) + 1
+            words[i] = f"{words[i]}{seen[words[i]]}"
+    return words
+
+
 def _names(store: Store, ids: list[int]) -> dict[int, str]:
     rows = store.con.execute(
         "SELECT r.id, r.path, r.format, src.url FROM reports r "
@@ -152,6 +165,7 @@ def comparison(store: Store, agency: str, year: int) -> Comparison:
     prev = units.get(year - 1)
     prev_id = prev[0] if prev else None
     names = _names(store, [*sources, *(prev[5] if prev else [])])
+    short = _short_names(store, sources)
     result = Comparison(
         name or agency_id,
         agency_id,
@@ -176,7 +190,7 @@ def comparison(store: Store, agency: str, year: int) -> Comparison:
     for key in keys:
         now = cells.get((cur_id, key))
         then = cells.get((prev_id, key)) if prev_id is not None else None
-        source = names.get(now[2]) if now and len(sources) > 1 else None
+        source = short.get(now[2]) if now and len(sources) > 1 else None
         result.rows.append(
             Row(
                 key,

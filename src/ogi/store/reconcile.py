@@ -31,7 +31,7 @@ from ogi.store.append import append
 
 Group = tuple[str | None, int | None]
 
-_FORMAT_NAMES = {"html": "网页", "text": "文本", "pdf": "PDF", "docx": "Word", "doc": "Word", "wps": "WPS"}
+FORMAT_NAMES = {"html": "网页", "text": "文本", "pdf": "PDF", "docx": "Word", "doc": "Word", "wps": "WPS"}
 
 # Every reading of a linked unit-year, ranked: reviewed 4, printed 3, inferred 2, uncertain 1, no value 0;
 # among equals the unit report's (the source with the fewest errors), then the oldest.
@@ -86,7 +86,7 @@ def _n(v: Decimal | None) -> str:
 
 def source_name(path: str, fmt: str | None) -> str:
     """A source as a reader names it: 网页「pair_2024_page.html」."""
-    return f"{_FORMAT_NAMES.get(fmt or '', fmt or '')}「{PurePath(path).name}」"
+    return f"{FORMAT_NAMES.get(fmt or '', fmt or '')}「{PurePath(path).name}」"
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, groups: Iterable[Group] | None = None) -> int:
