@@ -53,9 +53,9 @@ class Filters:
                 params.append(getattr(self, column))
         if self.rule:
             where.append(
-                "(u.unit_id IN (SELECT report_id FROM findings WHERE rule = ?) "
-                "OR u.unit_id IN (SELECT report_id FROM cross_findings WHERE rule = ?) "
-                "OR u.unit_id IN (SELECT unit_id FROM source_findings WHERE rule = ?))"
+                "u.unit_id IN (SELECT report_id FROM findings WHERE rule = ? "
+                "UNION ALL SELECT report_id FROM cross_findings WHERE rule = ? "
+                "UNION ALL SELECT unit_id FROM source_findings WHERE rule = ?)"
             )
             params += [self.rule] * 3
         return f"SELECT * FROM unit_figures u WHERE {' AND '.join(where)}", params
