@@ -47,7 +47,7 @@ FROM (
 )
 """
 
-# How the winner won: all sources agree; a reviewed value; no printed value anywhere (kept); a printed
+# How the winner won: a reviewed value; all sources agree; no printed value anywhere (kept); a printed
 # value some other printed value contradicts (conflict); one that is among an uncertain split's
 # readings (settled); one that beats weaker readings (printed).
 _CHOSEN = """
@@ -55,8 +55,8 @@ CREATE OR REPLACE TEMP TABLE rec_chosen AS
 WITH w AS (SELECT * FROM rec_readings WHERE rank = 1),
 how AS (
     SELECT w.unit_id, w.key,
-        CASE WHEN bool_and(r.value IS NOT DISTINCT FROM w.value AND r.flag IS NOT DISTINCT FROM w.flag) THEN 'agree'
-             WHEN any_value(w.strength) = 4 THEN 'reviewed'
+        CASE WHEN any_value(w.strength) = 4 THEN 'reviewed'
+             WHEN bool_and(r.value IS NOT DISTINCT FROM w.value AND r.flag IS NOT DISTINCT FROM w.flag) THEN 'agree'
              WHEN any_value(w.strength) <> 3 THEN 'kept'
              WHEN bool_or(r.strength = 3 AND r.value <> w.value) THEN 'conflict'
              WHEN bool_or(r.flag = 'uncertain'
