@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE documents (
@@ -95,8 +95,44 @@ CREATE TABLE cross_findings (
 CREATE VIEW unit_reports AS SELECT * FROM reports WHERE unit;
 """
 
+# Review (the web app): where each cell sits on its page, corrections as new report versions that
+# keep the parsed value, and reviewers' decisions on findings. Corrections and decisions belong to
+# the document (its hash), so they outlive the report versions they produce.
+_V2_REVIEW = """
+ALTER TABLE cells ADD COLUMN page INTEGER;
+ALTER TABLE cells ADD COLUMN box DOUBLE[];
+ALTER TABLE cells ADD COLUMN confidence DOUBLE;
+ALTER TABLE cells ADD COLUMN reviewed BOOLEAN DEFAULT false;
+ALTER TABLE cells ADD COLUMN parsed_value DECIMAL(38, 10);
+ALTER TABLE cells ADD COLUMN parsed_flag VARCHAR;
+ALTER TABLE reports ADD COLUMN reviewed_cells INTEGER DEFAULT 0;
+CREATE SEQUENCE correction_id_seq;
+CREATE TABLE corrections (
+    id           BIGINT PRIMARY KEY,
+    sha256       VARCHAR NOT NULL,
+    key          VARCHAR NOT NULL,
+    value        DECIMAL(38, 10),
+    revert       BOOLEAN NOT NULL,
+    parsed_value DECIMAL(38, 10),
+    parsed_flag  VARCHAR,
+    who          VARCHAR NOT NULL,
+    why          VARCHAR NOT NULL,
+    made_at      TIMESTAMP NOT NULL,
+    report_id    BIGINT
+);
+CREATE TABLE finding_reviews (
+    sha256   VARCHAR NOT NULL,
+    rule     VARCHAR NOT NULL,
+    keys     VARCHAR[] NOT NULL,
+    decision VARCHAR NOT NULL CHECK (decision IN ('confirmed', 'dismissed', 'open')),
+    note     VARCHAR NOT NULL,
+    who      VARCHAR NOT NULL,
+    made_at  TIMESTAMP NOT NULL
+);
+"""
+
 # Index i migrates a version-i database to version i + 1; version 0 is an empty file.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_REVIEW)
 
 
 def _current_version(con: duckdb.DuckDBPyConnection) -> int:

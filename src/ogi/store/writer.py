@@ -66,6 +66,7 @@ _REPORT_TYPES: dict[str, str] = {
     "warnings": "INTEGER",
     "null_cells": "INTEGER",
     "meta": "VARCHAR",
+    "reviewed_cells": "INTEGER",
 }
 
 Series = tuple[str, str | None, int | None]
@@ -117,8 +118,14 @@ def write_batch(
     )
     done: dict[str, Added] = {e.sha256: Added(e.sha256, "failed") for e in entries if e.rows is None}
     ok = [e for e in entries if e.rows is not None]
-    if not ok:
-        return done
+    if ok:
+        done.update(write_reports(con, ok, now))
+    return done
+
+
+def write_reports(con: duckdb.DuckDBPyConnection, ok: Sequence[Entry], now: datetime) -> dict[str, Added]:
+    """The report rows of parsed entries whose documents are recorded: each a new version of its series."""
+    done: dict[str, Added] = {}
     reports = [e.rows.report for e in ok if e.rows]
     ids = [r[0] for r in con.execute("SELECT nextval('report_id_seq') FROM range(?)", [len(ok)]).fetchall()]
     versions, superseded, replaced = _versions(con, ok)
@@ -177,8 +184,24 @@ def _write_cells(con: duckdb.DuckDBPyConnection, ids: list[int], entries: Sequen
             "flag": ("VARCHAR", [f for r in rows for f in r.cell_flags]),
             "alternatives": ("DECIMAL(38, 10)[]", [a for r in rows for a in r.cell_alternatives]),
             "provenance": ("VARCHAR", [p for r in rows for p in r.cell_provenance]),
+            "page": ("INTEGER", [p for r in rows for p in r.cell_pages]),
+            "box": ("DOUBLE[]", [b for r in rows for b in r.cell_boxes]),
+            "confidence": ("DOUBLE", [c for r in rows for c in r.cell_confidence]),
+            **_review_columns(rows),
         },
     )
+
+
+def _review_columns(rows: list[ReportRows]) -> dict[str, tuple[str, list[Any]]]:
+    """The review columns of ``cells``, only when some cell was corrected (plain parses leave the defaults)."""
+    if not any(r.reviewed for r in rows):
+        return {}
+    parsed = [r.reviewed.get(k) for r in rows for k in r.cell_keys]
+    return {
+        "reviewed": ("BOOLEAN", [p is not None for p in parsed]),
+        "parsed_value": ("DECIMAL(38, 10)", [p[0] if p else None for p in parsed]),
+        "parsed_flag": ("VARCHAR", [p[1] if p else None for p in parsed]),
+    }
 
 
 def _write_children(con: duckdb.DuckDBPyConnection, ids: list[int], entries: Sequence[Entry]) -> None:
