@@ -3,15 +3,19 @@ inside is read.
 
 A ZIP declares every member's sizes in its central directory. Those are checked first — the
 number of members, each member's and the total uncompressed size, each member's compression
-ratio, the compression method — so a bomb is refused after reading the directory alone. Reading
-stays bounded afterwards: :mod:`zipfile` never inflates a stored or deflated member past its
-declared size (a member holding more fails its CRC check), and only those two methods are
-accepted, because bzip2 and LZMA members inflate a whole input chunk at once, however large.
+ratio, the compression method (stored or deflated only) — so an honest bomb is refused after
+reading the directory alone. A lying directory is caught next: every member is inflated here
+in bounded steps, and one that inflates past its declared size (or short of it) is refused the
+moment it does. :mod:`zipfile` cannot be trusted with that: reading a member whole, it inflates
+all of its compressed bytes in one call and only then cuts the output to the declared size.
+After these checks, the declared sizes are the real ones, so the readers' own inflating is bounded.
 """
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
@@ -67,6 +71,69 @@ def check_members(z: zipfile.ZipFile, source: str, limits: ZipLimits = DEFAULT_L
     return members
 
 
+_STEP = 1 << 20
+
+
+def _stored_bytes(data: bytes, m: zipfile.ZipInfo, source: str) -> memoryview:
+    """A member's bytes as stored (compressed), located through its local header."""
+    at = m.header_offset
+    if data[at : at + 4] != b"PK\x03\x04":
+        raise InputError(source, f"the ZIP member {m.filename!r} is damaged (no local header)")
+    name_len, extra_len = struct.unpack("<HH", data[at + 26 : at + 30])
+    start = at + 30 + name_len + extra_len
+    if start + m.compress_size > len(data):
+        raise InputError(source, f"the ZIP member {m.filename!r} is truncated")
+    return memoryview(data)[start : start + m.compress_size]
+
+
+def inflate(data: bytes, m: zipfile.ZipInfo, source: str, *, keep: bool = True) -> bytes:
+    """The member's bytes, inflated in bounded steps: refused the moment it passes its declared
+    size, or when it ends short of it. ``keep=False`` only checks (nothing is held)."""
+    raw = _stored_bytes(data, m, source)
+    if m.flag_bits & 0x1:
+        raise InputError(source, f"the ZIP member {m.filename!r} is encrypted: unpack it with its password first")
+    if m.compress_type == zipfile.ZIP_STORED:
+        if len(raw) != m.file_size:
+            raise InputError(source, f"the ZIP member {m.filename!r} is damaged (sizes differ)")
+        return bytes(raw) if keep else b""
+    inflater = zlib.decompressobj(-15)
+    parts: list[bytes] = []
+    total = 0
+    pending: bytes | memoryview = raw
+    try:
+        while pending and not inflater.eof:
+            out = inflater.decompress(pending, _STEP)
+            total += len(out)
+            if total > m.file_size:
+                raise InputError(
+                    source, f"the ZIP member {m.filename!r} inflates past the size its directory declares: "
+                    "a ZIP bomb or a damaged file"
+                )
+            if keep:
+                parts.append(out)
+            pending = inflater.unconsumed_tail
+    except zlib.error as e:
+        raise InputError(source, f"the ZIP member {m.filename!r} is damaged ({e})") from e
+    if not inflater.eof or total != m.file_size:
+        raise InputError(source, f"the ZIP member {m.filename!r} is damaged (shorter than declared)")
+    body = b"".join(parts)
+    if keep and zlib.crc32(body) != m.CRC:
+        raise InputError(source, f"the ZIP member {m.filename!r} is damaged (CRC mismatch)")
+    return body
+
+
+def check_container(data: bytes, source: str, limits: ZipLimits = DEFAULT_LIMITS) -> None:
+    """Check a ZIP container before a reader opens it: its directory, then every member's real size.
+    Data that is not a readable ZIP passes: the reader says what it is."""
+    try:
+        z = zipfile.ZipFile(BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return
+    with z:
+        for m in check_members(z, source, limits):
+            inflate(data, m, source, keep=False)
+
+
 def open_checked(data: bytes, source: str, limits: ZipLimits = DEFAULT_LIMITS) -> zipfile.ZipFile:
     """Open ``data`` as a ZIP whose directory passed :func:`check_members`."""
     try:
@@ -106,13 +173,7 @@ def read_members(
             if why is not None:
                 yield m.filename, None, f"refused: {why}"
                 continue
-            if m.flag_bits & 0x1:
-                yield m.filename, None, "encrypted: unpack it with its password first"
-                continue
             try:
-                with z.open(m) as fh:
-                    body = fh.read(m.file_size + 1)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
-                yield m.filename, None, f"damaged in the archive ({e})"
-                continue
-            yield m.filename, body, None
+                yield m.filename, inflate(data, m, source), None
+            except InputError as e:
+                yield m.filename, None, e.reason
