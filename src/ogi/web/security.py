@@ -8,7 +8,7 @@
   pages get a session cookie by logging in with the token (HttpOnly, SameSite=Strict) and send a
   CSRF value derived from the token with each write, as a header (scripts) or a form field.
 - Every response carries a Content-Security-Policy without inline scripts or styles,
-  ``nosniff``, no framing and no referrer; request bodies past the limit are cut off with 413.
+  ``nosniff``, no framing and no referrer to other sites; request bodies past the limit are cut off with 413.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 
@@ -59,8 +59,13 @@ def logged_in(request: Request) -> bool:
 
 
 def _check_origin(request: Request) -> None:
-    if request.headers.get("sec-fetch-site") in ("cross-site", "same-site"):
-        raise HTTPException(403, "writes from other sites are refused")
+    # Browsers say where a request comes from: Sec-Fetch-Site where they send it (every current
+    # one), else Origin. Clients that are not browsers send neither.
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        if site not in ("same-origin", "none"):
+            raise HTTPException(403, "writes from other sites are refused")
+        return
     origin = request.headers.get("origin")
     if origin is not None:
         own = f"{request.url.scheme}://{request.headers.get('host', '')}"
