@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from ogi.batch import ingest
-from ogi.extract.region import DATA_FILE, division_level
 from ogi.model.template import get_template
 from ogi.render.synth import synth_cells, synth_report
 from ogi.render.text import SHAPES, render_text
 from ogi.store.crossyear import check_cross_year
 from ogi.store.db import Store
 from ogi.store.queries import query, rollup, stats
+from ogi.units.divisions import DATA_FILE, division_level
 
 YEARS = (2019, 2020, 2021, 2022, 2023)
 BASES_PER_TEMPLATE = 32

@@ -5,8 +5,8 @@ The division table (0.2 s, tens of MB) is loaded here too, rather than by every 
 """
 
 from ogi.api import parse_bytes
-from ogi.extract.region import resolve_region
 from ogi.store.rows import parse_file
+from ogi.units import resolve_region
 
 resolve_region("")
 

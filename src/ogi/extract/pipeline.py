@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from ogi.extract.agency import classify_level
 from ogi.extract.detect import detect_template
 from ogi.extract.metadata import read_metadata
 from ogi.extract.normalize import fold
 from ogi.extract.plausible import score
 from ogi.extract.readings import Reading
-from ogi.extract.region import resolve_region
 from ogi.extract.sections import SectionHit, locate_sections, section_texts
 from ogi.extract.solve import Resolved, RowChoice, resolve
 from ogi.extract.stream import Stream
@@ -16,6 +14,7 @@ from ogi.extract.tables import RowRead, TableRegion, TablesRead, read_tables
 from ogi.extract.values import Printed
 from ogi.model import Cell, Document, Provenance, Report
 from ogi.model.report import SCHEMA_VERSION, Region
+from ogi.units import classify_level, resolve_region
 
 REQUESTS_START = ("本列数据的勾稽关系", "申请人情况", "本年新收政府信息公开申请数量")
 APPEALS_START = ("行政复议",)

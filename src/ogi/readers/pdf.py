@@ -251,7 +251,14 @@ def _continues_page(a: Line, a_page: _Page, b: Paragraph, b_page: _Page) -> bool
 
 def _table(t: PageTable, index: int) -> Table:
     placed = [
-        Placed(p.row, p.col, p.rowspan, p.colspan, cell_text(ln for ln in p.text.split("\n") if not is_page_number(ln)))
+        Placed(
+            p.row,
+            p.col,
+            p.rowspan,
+            p.colspan,
+            cell_text(ln for ln in p.text.split("\n") if not is_page_number(ln)),
+            p.box,
+        )
         for p in t.cells
     ]
     return expand(placed, t.n_rows, index, t.page, row_pages=t.row_pages)

@@ -73,7 +73,7 @@ def _build(table: Any, page: int) -> tuple[PageTable, int]:
         r0, r1 = _index(ys, box[1]), _index(ys, box[3])
         if c1 <= c0 or r1 <= r0:
             continue
-        placed.append(Placed(r0, c0, r1 - r0, c1 - c0, texts.get(box, "")))
+        placed.append(Placed(r0, c0, r1 - r0, c1 - c0, texts.get(box, ""), tuple(box)))
         covered.update((r, c) for r in range(r0, r1) for c in range(c0, c1))
     placed.sort(key=lambda p: (p.row, p.col))
     n_rows = len(ys) - 1
@@ -193,7 +193,7 @@ def stitch(prev: PageTable, cont: PageTable) -> bool:
             if p.text.strip():
                 above.text = f"{above.text}\n{p.text}" if above.text.strip() else p.text
             continue
-        prev.cells.append(Placed(p.row + offset, col, p.rowspan, span, p.text))
+        prev.cells.append(Placed(p.row + offset, col, p.rowspan, span, p.text, p.box))
     prev.n_rows += cont.n_rows - skip - split
     prev.row_pages += cont.row_pages[skip + split :]
     prev.cells.sort(key=lambda p: (p.row, p.col))

@@ -43,6 +43,7 @@ REPORT_COLUMNS: dict[str, str] = {
     "title": "标题",
     "format": "文件格式",
     "path": "文件路径",
+    "source_url": "来源网址",
     "sha256": "文件哈希",
     "version": "版本",
     "errors": "错误数",
@@ -109,10 +110,17 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# A collected report's URL (``ogi collect --ingest``): the first it was fetched from.
+_SOURCE_JOIN = (
+    "LEFT JOIN (SELECT sha256, arg_min(url, fetched_at) AS source_url FROM sources GROUP BY sha256) src "
+    "ON src.sha256 = r.sha256"
+)
+
+
 def _sql(store: Store, shape: Shape, chinese: bool, ids: Sequence[int] | None) -> tuple[str, list[str]]:
     """The export's SELECT and its column names; ``ids`` limits it to those reports."""
     head = {c: (REPORT_COLUMNS[c] if chinese else c) for c in REPORT_COLUMNS}
-    select = [f"r.{c} AS {_quote(n)}" for c, n in head.items()]
+    select = [f"{'src' if c == 'source_url' else 'r'}.{c} AS {_quote(n)}" for c, n in head.items()]
     current = "r.current"
     if ids is not None:
         store.con.execute("CREATE OR REPLACE TEMP TABLE export_ids AS SELECT unnest($1::BIGINT[]) AS id", [list(ids)])
@@ -128,7 +136,7 @@ def _sql(store: Store, shape: Shape, chinese: bool, ids: Sequence[int] | None) -
         )
         select += [f"{'k' if c in ('key', 'label') else 'c'}.{c} AS {_quote(n)}" for c, n in tail.items()]
         sql = (
-            f"SELECT {', '.join(select)} FROM reports r JOIN cells c ON c.report_id = r.id "
+            f"SELECT {', '.join(select)} FROM reports r {_SOURCE_JOIN} JOIN cells c ON c.report_id = r.id "
             f"JOIN export_keys k ON k.key = c.key WHERE {current} ORDER BY r.id, k.ord"
         )
         return sql, [*head.values(), *tail.values()]
@@ -140,8 +148,8 @@ def _sql(store: Store, shape: Shape, chinese: bool, ids: Sequence[int] | None) -
     pivot.append(f"string_agg(key, ' ' ORDER BY key) FILTER (WHERE reviewed) AS {_quote(reviewed)}")
     sql = (
         f"SELECT {', '.join(select)}, p.{_quote(reviewed)}, {', '.join('p.' + _quote(names[k]) for k in keys)} "
-        f"FROM reports r LEFT JOIN (SELECT report_id, {', '.join(pivot)} FROM cells GROUP BY report_id) p "
-        f"ON p.report_id = r.id WHERE {current} ORDER BY r.id"
+        f"FROM reports r {_SOURCE_JOIN} LEFT JOIN (SELECT report_id, {', '.join(pivot)} FROM cells "
+        f"GROUP BY report_id) p ON p.report_id = r.id WHERE {current} ORDER BY r.id"
     )
     return sql, [*head.values(), reviewed, *(names[k] for k in keys)]
 

@@ -25,8 +25,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ogi.errors import StoreError
-from ogi.extract.region import division_level, division_name
 from ogi.store.keys import ordered
+from ogi.units import division_level, division_name
 
 if TYPE_CHECKING:
     from ogi.store.db import Store

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ogi.errors import OgiError
-from ogi.extract.agency import normalise_agency
 from ogi.model import Report
+from ogi.units import normalise_agency
 
 
 @dataclass(slots=True)
@@ -89,7 +89,7 @@ def report_rows(report: Report, reviewed: dict[str, tuple[str | None, str | None
 
 def warm_up() -> None:
     """Load what the first parse would (the division table): run in each worker as it starts."""
-    from ogi.extract.region import resolve_region
+    from ogi.units import resolve_region
 
     resolve_region("")
 

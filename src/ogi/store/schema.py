@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import duckdb
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE documents (
@@ -95,10 +95,25 @@ CREATE TABLE cross_findings (
 CREATE VIEW unit_reports AS SELECT * FROM reports WHERE unit;
 """
 
+# Where each document was collected from (``ogi collect --ingest``): one row per document and URL,
+# so the same bytes published at two addresses keep both.
+_V2 = """
+CREATE TABLE sources (
+    sha256      VARCHAR NOT NULL,
+    url         VARCHAR NOT NULL,
+    page_url    VARCHAR,
+    listing_url VARCHAR,
+    title       VARCHAR,
+    listed_on   DATE,
+    fetched_at  TIMESTAMP,
+    PRIMARY KEY (sha256, url)
+);
+"""
+
 # Review (the web app): where each cell sits on its page, corrections as new report versions that
 # keep the parsed value, and reviewers' decisions on findings. Corrections and decisions belong to
 # the document (its hash), so they outlive the report versions they produce.
-_V2_REVIEW = """
+_V3_REVIEW = """
 ALTER TABLE cells ADD COLUMN page INTEGER;
 ALTER TABLE cells ADD COLUMN box DOUBLE[];
 ALTER TABLE cells ADD COLUMN confidence DOUBLE;
@@ -132,7 +147,7 @@ CREATE TABLE finding_reviews (
 """
 
 # Index i migrates a version-i database to version i + 1; version 0 is an empty file.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_REVIEW)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3_REVIEW)
 
 
 def _current_version(con: duckdb.DuckDBPyConnection) -> int:
