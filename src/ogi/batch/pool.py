@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from ogi.batch.ingest import _pool as ingest_pool
 from ogi.errors import OgiError
+from ogi.store.rows import warm_up
 
 T = TypeVar("T")
 
@@ -53,6 +54,8 @@ class ParsePool:
         self.timeout = timeout
         self._lock = threading.Lock()
         self._executor: Executor = ingest_pool(workers)
+        for _ in range(workers):
+            self._executor.submit(warm_up)  # start the processes now, not on the first request
 
     def _replace(self, broken: Executor) -> None:
         with self._lock:

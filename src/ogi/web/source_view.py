@@ -17,8 +17,9 @@ from ogi.web.services import Services
 
 CONTEXT_LINES = 12
 LONG_LINE = 240
-BAND = 380.0
-"""Points of page height shown around a box (the whole width): the cell large enough to read."""
+VIEW = (440.0, 280.0)
+"""Points of the page shown around a box (width, height): the cell large enough to read, with
+its row label and column header in sight on most layouts."""
 
 
 @dataclass
@@ -45,7 +46,10 @@ async def source_of(services: Services, report: dict[str, Any]) -> Source:
     sha, fmt = report["sha256"], report["format"]
 
     async def load() -> Source:
-        data = services.read_store().raw_path(sha).read_bytes()
+        try:
+            data = services.read_store().raw_path(sha).read_bytes()
+        except OSError as e:
+            return Source("none", error=f"原文件不在存储中（{e.strerror or e}）")
         return await services.pool.run(read_source, data, report["path"], fmt)
 
     return await services.sources.get((sha, fmt), load)
@@ -59,8 +63,10 @@ def _pdf(source: Source, page: int | None, box: list[float] | None) -> SourceExc
     if box and len(box) == 4:
         x0, y0, x1, y1 = box
         out.box = (x0, y0, x1 - x0, y1 - y0)
-        top = min(max(0.0, (y0 + y1) / 2 - BAND / 2), max(0.0, height - BAND))
-        out.view = (0, top, width, min(BAND, height))
+        w, h = min(VIEW[0], width), min(VIEW[1], height)
+        left = min(max(0.0, (x0 + x1) / 2 - w / 2), width - w)
+        top = min(max(0.0, (y0 + y1) / 2 - h / 2), height - h)
+        out.view = (round(left, 2), round(top, 2), w, h)
     return out
 
 

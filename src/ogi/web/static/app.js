@@ -50,7 +50,7 @@
 
   // --- upload: one request per file, with progress ---------------------------------------------
   const PARALLEL = 3;
-  const severityText = (f) => (f ? `错误 ${f.error || 0} · 警告 ${f.warning || 0}` : "");
+  const severityText = (f) => (f && "error" in f ? `错误 ${f.error} · 警告 ${f.warning}` : "");
 
   function cell(text, className) {
     const td = document.createElement("td");
