@@ -37,8 +37,8 @@ def main() -> None:
             field = d.find_element(By.ID, "file-input")
             d.execute_script("arguments[0].style.display = 'block'", field)
             field.send_keys("\n".join([*(str(EXAMPLES / n) for n in UPLOADS), str(bad)]))
-            wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#upload-rows tr.st-ok, #upload-rows tr.st-failed"))
-                       == len(UPLOADS) + 1)  # fmt: skip
+            done = "#upload-rows tr.st-ok, #upload-rows tr.st-failed"
+            wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, done)) == len(UPLOADS) + 1)
             d.execute_script("arguments[0].style.display = 'none'", field)
             d.save_screenshot(str(out / "web-upload.png"))
 

@@ -307,10 +307,16 @@ def test_real_pingtan_pages_collected_and_read(tmp_path: Path) -> None:
 
 
 def test_a_version_1_store_gains_the_sources_table(tmp_path: Path) -> None:
+    import duckdb
+
+    from ogi.store.schema import MIGRATIONS, SCHEMA_VERSION
+
     db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
+    con.execute(MIGRATIONS[0])
+    con.execute("INSERT INTO schema_version VALUES (1, current_timestamp)")
+    con.close()
     with Store.open(db) as store:
-        store.con.execute("DROP TABLE sources")
-        store.con.execute("DELETE FROM schema_version WHERE version = 2")
-    with Store.open(db) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == SCHEMA_VERSION
         assert store.con.execute("SELECT count(*) FROM sources").fetchone() == (0,)
