@@ -115,8 +115,6 @@ def _place(template_id: str, key: str) -> Place:
                 column = f"{spec['org_group']}·{column}" if col in orgs else column
                 group = next((g["ordinal"] + g["text"] for g in t.requests_groups if g["key"] == r.group), None)
                 row = f"{group}·{r.official_label}" if group else r.official_label
-            elif table == "appeals":
-                row = f"{r.heading}·{r.label}" if r.heading else r.label
             else:
                 row = f"{r.heading}·{r.label}" if r.heading else r.label
             return Place(table_name, row, column)

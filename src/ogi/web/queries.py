@@ -108,14 +108,19 @@ def list_reports(
 ) -> tuple[int, list[ReportRow]]:
     """The current reports that pass ``filters``, newest first: (how many in all, this page)."""
     where, params = filters.where()
-    total = cur.execute(f"SELECT count(*) FROM reports r WHERE {where}", params).fetchone()
+    # One scan: the count rides along as a window over the filtered rows.
     rows = cur.execute(
-        f"SELECT {_LIST_COLUMNS} FROM reports r WHERE {where} ORDER BY r.id DESC LIMIT ? OFFSET ?",
+        f"SELECT {_LIST_COLUMNS}, count(*) OVER () FROM reports r WHERE {where} ORDER BY r.id DESC LIMIT ? OFFSET ?",
         [*params, per_page, (max(page, 1) - 1) * per_page],
     ).fetchall()
-    reports = [ReportRow(*r) for r in rows]
+    if rows:
+        total = int(rows[0][-1])
+    else:  # past the last page
+        found = cur.execute(f"SELECT count(*) FROM reports r WHERE {where}", params).fetchone()
+        total = int(found[0]) if found else 0
+    reports = [ReportRow(*r[:-1]) for r in rows]
     _add_review_state(cur, reports)
-    return int(total[0]) if total else 0, reports
+    return total, reports
 
 
 def matching_ids(cur: duckdb.DuckDBPyConnection, filters: Filters) -> list[int]:
@@ -148,8 +153,11 @@ def _add_review_state(cur: duckdb.DuckDBPyConnection, reports: list[ReportRow]) 
     ids = [r.id for r in reports]
     shas = sorted({r.sha256 for r in reports})
     findings: dict[int, list[FindingKey]] = {}
+    # The range lets DuckDB skip the row groups outside it (findings are stored in report order).
     for rid, rule, severity, keys in cur.execute(
-        "SELECT report_id, rule, severity, keys FROM findings WHERE report_id IN (SELECT unnest(?))", [ids]
+        "SELECT report_id, rule, severity, keys FROM findings "
+        "WHERE report_id BETWEEN ? AND ? AND report_id IN (SELECT unnest(?))",
+        [min(ids), max(ids), ids],
     ).fetchall():
         findings.setdefault(rid, []).append((rule, severity, tuple(keys)))
     decisions: dict[str, dict[Any, Decision]] = {}

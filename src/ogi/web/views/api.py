@@ -63,9 +63,11 @@ def _page(page: int = Query(1, ge=1), per_page: int = Query(PER_PAGE, ge=1, le=M
 @router.get("/health")
 def health(request: Request) -> ExactJSONResponse:
     svc = services(request)
-    n = svc.reader().execute("SELECT count(*) FROM reports WHERE current").fetchone()
-    return ExactJSONResponse({"status": "ok", "version": __version__, "reports": n[0] if n else 0,
-                              "schema_version": svc.store.schema_version, "workers": svc.pool.workers})  # fmt: skip
+    reports, schema = svc.reader().execute(
+        "SELECT (SELECT count(*) FROM reports WHERE current), (SELECT max(version) FROM schema_version)"
+    ).fetchone() or (0, 0)
+    return ExactJSONResponse({"status": "ok", "version": __version__, "reports": reports, "schema_version": schema,
+                              "workers": svc.pool.workers})  # fmt: skip
 
 
 def exact_summary(report: Report) -> dict[str, Any]:

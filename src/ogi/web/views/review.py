@@ -20,6 +20,7 @@ from ogi.batch.pool import JobFailed
 from ogi.review import CorrectionError, parse_value, reparse
 from ogi.store.db import Store
 from ogi.store.review import active_corrections, corrections_of, record_correction, record_decision
+from ogi.store.rows import ReportRows
 from ogi.web.jsonio import ExactJSONResponse
 from ogi.web.queries import current_report_of, load_report
 from ogi.web.security import require_write
@@ -37,9 +38,9 @@ def _required(text: str, what: str) -> str:
 
 
 def _record_and_recheck(store: Store, report_id: int, key: str, value: Decimal | int | None, revert: bool,
-                        who: str, why: str, rows: object) -> int:  # fmt: skip
+                        who: str, why: str, rows: ReportRows) -> int:  # fmt: skip
     """In the writer thread: the new version, then the publisher's cross-year checks."""
-    new_id = record_correction(store, report_id, key, value, revert=revert, who=who, why=why, rows=rows)  # type: ignore[arg-type]
+    new_id = record_correction(store, report_id, key, value, revert=revert, who=who, why=why, rows=rows)
     agency = store.con.execute("SELECT agency_id FROM reports WHERE id = ?", [new_id]).fetchone()
     if agency and agency[0]:
         from ogi.store.crossyear import check_cross_year
