@@ -92,5 +92,7 @@ def reparse(data: bytes, name: str, corrections: Corrections) -> ReportRows | st
         return report_rows(report, parsed)
     except OgiError as e:
         return getattr(e, "reason", None) or str(e)
+    except MemoryError:
+        raise  # the per-file memory limit (ogi.batch.limits), reported as such
     except Exception as e:
         return f"internal error ({type(e).__name__}: {e}); please report this file"

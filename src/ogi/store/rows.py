@@ -38,6 +38,23 @@ class ReportRows:
     findings: list[tuple[str, str, list[str], str, str | None, str | None]] = field(default_factory=list)
     sections: list[tuple[str, str, str, str]] = field(default_factory=list)
 
+    def cell_columns(self) -> tuple[list[Any], ...]:
+        """The cell lists in the order of :data:`ogi.store.columns.CELL_TYPES`."""
+        return (self.cell_keys, self.cell_values, self.cell_semantics, self.cell_flags, self.cell_alternatives,
+                self.cell_provenance, self.cell_pages, self.cell_boxes, self.cell_confidence)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One file to record: where it was found, its hash and bytes, and what parsing made of it
+    (rows, or the reason it failed)."""
+
+    path: str
+    sha256: str
+    data: bytes
+    rows: ReportRows | None
+    error: str | None = None
+
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
@@ -104,5 +121,7 @@ def parse_file(data: bytes, name: str) -> ReportRows | str:
         return report_rows(parse_bytes(data, name))
     except OgiError as e:
         return getattr(e, "reason", None) or str(e)
+    except MemoryError:
+        raise  # the caller's memory limit (ogi.batch.limits), not a bug to report
     except Exception as e:
         return f"internal error ({type(e).__name__}: {e}); please report this file"

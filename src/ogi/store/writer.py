@@ -24,19 +24,8 @@ from typing import Any, Literal
 import duckdb
 
 from ogi.store.append import append
-from ogi.store.rows import ReportRows
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One file to record: where it was found, its hash and bytes, and what parsing made of it
-    (rows, or the reason it failed)."""
-
-    path: str
-    sha256: str
-    data: bytes
-    rows: ReportRows | None
-    error: str | None = None
+from ogi.store.columns import CELL_TYPES, FINDING_TYPES, REPORT_TYPES, SECTION_TYPES
+from ogi.store.rows import Entry, ReportRows
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,27 +36,6 @@ class Added:
     version: int | None = None
 
 
-_REPORT_TYPES: dict[str, str] = {
-    "format": "VARCHAR",
-    "agency": "VARCHAR",
-    "agency_id": "VARCHAR",
-    "level": "VARCHAR",
-    "region_code": "VARCHAR",
-    "region_name": "VARCHAR",
-    "region_level": "VARCHAR",
-    "region_ambiguous": "BOOLEAN",
-    "region_candidates": "VARCHAR[]",
-    "region_reason": "VARCHAR",
-    "year": "INTEGER",
-    "template": "VARCHAR",
-    "published": "DATE",
-    "title": "VARCHAR",
-    "errors": "INTEGER",
-    "warnings": "INTEGER",
-    "null_cells": "INTEGER",
-    "meta": "VARCHAR",
-    "reviewed_cells": "INTEGER",
-}
 
 Series = tuple[str, str | None, int | None]
 
@@ -142,7 +110,7 @@ def write_reports(con: duckdb.DuckDBPyConnection, ok: Sequence[Entry], now: date
         "unit": ("BOOLEAN", [c and r["agency_id"] is None for c, r in zip(current, reports, strict=True)]),
         "ingested_at": ("TIMESTAMP", [now] * len(ok)),
     }
-    for name, sql_type in _REPORT_TYPES.items():
+    for name, sql_type in REPORT_TYPES.items():
         report_cols[name] = (sql_type, [r[name] for r in reports])
     append(con, "reports", report_cols)
     _choose_units(con, {(r["agency_id"], r["year"]) for r in reports if r["agency_id"] is not None})
@@ -173,23 +141,11 @@ def _write_cells(con: duckdb.DuckDBPyConnection, ids: list[int], entries: Sequen
     rows = [e.rows for e in entries if e.rows]
     if not any(r.cell_keys for r in rows):
         return
-    append(
-        con,
-        "cells",
-        {
-            "report_id": ("BIGINT", [i for i, r in zip(ids, rows, strict=True) for _ in r.cell_keys]),
-            "key": ("VARCHAR", [k for r in rows for k in r.cell_keys]),
-            "value": ("DECIMAL(38, 10)", [v for r in rows for v in r.cell_values]),
-            "semantic": ("VARCHAR", [s for r in rows for s in r.cell_semantics]),
-            "flag": ("VARCHAR", [f for r in rows for f in r.cell_flags]),
-            "alternatives": ("DECIMAL(38, 10)[]", [a for r in rows for a in r.cell_alternatives]),
-            "provenance": ("VARCHAR", [p for r in rows for p in r.cell_provenance]),
-            "page": ("INTEGER", [p for r in rows for p in r.cell_pages]),
-            "box": ("DOUBLE[]", [b for r in rows for b in r.cell_boxes]),
-            "confidence": ("DOUBLE", [c for r in rows for c in r.cell_confidence]),
-            **_review_columns(rows),
-        },
-    )
+    report_ids = [i for i, r in zip(ids, rows, strict=True) for _ in r.cell_keys]
+    cells: dict[str, tuple[str, list[Any]]] = {"report_id": ("BIGINT", report_ids)}
+    for index, (name, sql_type) in enumerate(CELL_TYPES.items()):
+        cells[name] = (sql_type, [v for r in rows for v in r.cell_columns()[index]])
+    append(con, "cells", {**cells, **_review_columns(rows)})
 
 
 def _review_columns(rows: list[ReportRows]) -> dict[str, tuple[str, list[Any]]]:
@@ -212,12 +168,9 @@ def _write_children(con: duckdb.DuckDBPyConnection, ids: list[int], entries: Seq
         findings.extend((rid, *f) for f in e.rows.findings)
         sections.extend((rid, *s) for s in e.rows.sections)
     if findings:
-        types = {"report_id": "BIGINT", "rule": "VARCHAR", "severity": "VARCHAR", "keys": "VARCHAR[]",
-                 "message": "VARCHAR", "expected": "VARCHAR", "printed": "VARCHAR"}  # fmt: skip
-        append(con, "findings", _columns(findings, types))
+        append(con, "findings", _columns(findings, {"report_id": "BIGINT", **FINDING_TYPES}))
     if sections:
-        types = {"report_id": "BIGINT", "key": "VARCHAR", "heading": "VARCHAR", "text": "VARCHAR", "where": "VARCHAR"}
-        append(con, "sections", _columns(sections, types))
+        append(con, "sections", _columns(sections, {"report_id": "BIGINT", **SECTION_TYPES}))
 
 
 def _columns(rows: list[tuple[Any, ...]], types: dict[str, str]) -> dict[str, tuple[str, list[Any]]]:

@@ -22,6 +22,8 @@ def parse_report(data: bytes, name: str) -> Report | str:
         return parse_bytes(data, name)
     except OgiError as e:
         return getattr(e, "reason", None) or str(e)
+    except MemoryError:
+        raise  # the per-file memory limit (ogi.batch.limits), reported as such
     except Exception as e:
         return f"internal error ({type(e).__name__}: {e}); please report this file"
 
@@ -117,6 +119,8 @@ def read_source(data: bytes, name: str, fmt: str) -> Source:
         return Source("blocks", blocks=blocks)
     except OgiError as e:
         return Source("none", error=getattr(e, "reason", None) or str(e))
+    except MemoryError:
+        raise  # the per-file memory limit (ogi.batch.limits), reported as such
     except Exception as e:
         return Source("none", error=f"{type(e).__name__}: {e}")
 

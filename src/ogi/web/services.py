@@ -85,7 +85,7 @@ class Services:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         # The pool first: its fork server starts before this process runs DuckDB's threads.
-        self.pool = ParsePool(settings.workers or os.cpu_count() or 1, settings.parse_timeout)
+        self.pool = ParsePool(settings.workers or os.cpu_count() or 1, settings.limits)
         self.store = Store.open(settings.db)
         self.writer = Writer(self.store)
         self._root = self.store.con.cursor()

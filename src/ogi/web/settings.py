@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ogi.batch.limits import Limits
 from ogi.errors import OgiError
 from ogi.readers.zipguard import MiB, ZipLimits
 
@@ -40,7 +41,8 @@ class Settings:
     zip_limits: ZipLimits = field(default_factory=ZipLimits)
     workers: int | None = None
     """Parsing processes (default: one per CPU)."""
-    parse_timeout: float = 300.0
+    limits: Limits = field(default_factory=Limits)
+    """What one file may cost to parse (time, memory), as in ``ogi ingest``."""
 
     @property
     def max_upload(self) -> int:

@@ -125,7 +125,9 @@ async def ingest_upload(services: Services, upload: Upload) -> UploadResult:
     try:
         outcome: ReportRows | str = await services.pool.run(parse_file, upload.data, path)
     except JobFailed as e:
-        return UploadResult(upload.name, "failed", error=str(e))
+        if not e.cut_off:  # a dying process may be the machine, not the file: not recorded, as in ingest
+            return UploadResult(upload.name, "failed", error=e.reason)
+        outcome = e.reason
     rows = outcome if isinstance(outcome, ReportRows) else None
     error = outcome if isinstance(outcome, str) else None
     status, report_id = await services.writer.run(_record, Entry(path, sha, upload.data, rows, error))
