@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from typing import Any, Generic, TypeVar
 
+import anyio.to_thread
 import duckdb
 
 from ogi.batch.pool import ParsePool
@@ -107,6 +108,15 @@ class Services:
     def read_store(self) -> Store:
         """The store seen through this thread's cursor, for library functions that take a Store."""
         return Store(self.store.path, self.reader(), read_only=True)
+
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(cursor, *args)`` in a worker thread with that thread's cursor: an async view never
+        holds the event loop while a query runs."""
+        return await anyio.to_thread.run_sync(lambda: fn(self.reader(), *args))
+
+    async def raw_bytes(self, sha256: str) -> bytes:
+        """A stored file's bytes, read in a worker thread."""
+        return await anyio.to_thread.run_sync(lambda: self.read_store().raw_path(sha256).read_bytes())
 
     def document_lock(self, sha256: str) -> asyncio.Lock:
         """Serialises reviews of one document: each correction re-parses with all earlier ones."""

@@ -47,7 +47,7 @@ async def source_of(services: Services, report: dict[str, Any]) -> Source:
 
     async def load() -> Source:
         try:
-            data = services.read_store().raw_path(sha).read_bytes()
+            data = await services.raw_bytes(sha)
         except OSError as e:
             return Source("none", error=f"原文件不在存储中（{e.strerror or e}）")
         return await services.pool.run(read_source, data, report["path"], fmt)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+import duckdb
 from fastapi import HTTPException, UploadFile
 
 from ogi.batch.pool import JobFailed
@@ -117,10 +118,10 @@ async def ingest_upload(services: Services, upload: Upload) -> UploadResult:
     if upload.data is None:
         return UploadResult(upload.name, "failed", error=upload.error)
     sha = sha256_of(upload.data)
-    cur = services.reader()
-    stored = cur.execute("SELECT status, error FROM documents WHERE sha256 = ?", [sha]).fetchone()
+    stored = await services.read(lambda cur: cur.execute(
+        "SELECT status, error FROM documents WHERE sha256 = ?", [sha]).fetchone())  # fmt: skip
     if stored is not None:
-        return _unchanged(services, upload.name, sha, stored[1] if stored[0] == "failed" else None)
+        return await services.read(_unchanged, upload.name, sha, stored[1] if stored[0] == "failed" else None)
     path = UPLOAD_PREFIX + upload.name
     try:
         outcome: ReportRows | str = await services.pool.run(parse_file, upload.data, path)
@@ -132,7 +133,7 @@ async def ingest_upload(services: Services, upload: Upload) -> UploadResult:
     error = outcome if isinstance(outcome, str) else None
     status, report_id = await services.writer.run(_record, Entry(path, sha, upload.data, rows, error))
     if status == "unchanged":  # the same bytes arrived in another request meanwhile
-        return _unchanged(services, upload.name, sha, error)
+        return await services.read(_unchanged, upload.name, sha, error)
     if rows is None:
         return UploadResult(upload.name, "failed", error=error)
     return UploadResult(
@@ -140,10 +141,9 @@ async def ingest_upload(services: Services, upload: Upload) -> UploadResult:
     )
 
 
-def _unchanged(services: Services, name: str, sha: str, failure: str | None) -> UploadResult:
+def _unchanged(cur: duckdb.DuckDBPyConnection, name: str, sha: str, failure: str | None) -> UploadResult:
     if failure is not None:
         return UploadResult(name, "failed", error=failure)
-    cur = services.reader()
     report_id = current_report_of(cur, sha)
     row = cur.execute("SELECT agency, year FROM reports WHERE id = ?", [report_id]).fetchone()
     findings = cur.execute("SELECT rule, severity FROM findings WHERE report_id = ?", [report_id]).fetchall()

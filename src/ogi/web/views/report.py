@@ -22,8 +22,8 @@ from ogi.web.views.common import is_htmx, services
 router = APIRouter(include_in_schema=False)
 
 
-def _load(request: Request, report_id: int) -> ReportData:
-    data = load_report(services(request).reader(), report_id)
+async def _load(request: Request, report_id: int) -> ReportData:
+    data = await services(request).read(load_report, report_id)
     if data is None:
         raise HTTPException(404, f"没有编号为 {report_id} 的报告")
     return data
@@ -70,7 +70,7 @@ async def cell_panel(request: Request, data: ReportData, key: str | None, page: 
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
 async def report_page(request: Request, report_id: int, cell: str | None = None, page: int | None = None) -> Response:
-    data = _load(request, report_id)
+    data = await _load(request, report_id)
     template = data.report["template"]
     panel = await cell_panel(request, data, cell if cell in data.cells else None, page)
     counts = {s: sum(1 for f in data.findings if f.severity == s) for s in labels.SEVERITIES}
@@ -93,7 +93,7 @@ async def report_page(request: Request, report_id: int, cell: str | None = None,
 async def cell_fragment(request: Request, report_id: int, key: str) -> Response:
     if not is_htmx(request):
         return RedirectResponse(f"/reports/{report_id}?cell={key}", 303)
-    data = _load(request, report_id)
+    data = await _load(request, report_id)
     panel = await cell_panel(request, data, key)
     return render(request, "_cell_panel.html", data=data, r=data.report, panel=panel)
 
@@ -103,7 +103,7 @@ async def source_fragment(request: Request, report_id: int, page: int | None = N
     """The panel without a cell: the original at ``page``."""
     if not is_htmx(request):
         return RedirectResponse(f"/reports/{report_id}?page={page or 1}", 303)
-    data = _load(request, report_id)
+    data = await _load(request, report_id)
     panel = await cell_panel(request, data, None, page)
     return render(request, "_cell_panel.html", data=data, r=data.report, panel=panel)
 
@@ -112,14 +112,14 @@ async def source_fragment(request: Request, report_id: int, page: int | None = N
 async def page_image(request: Request, report_id: int, page: int) -> Response:
     """A PDF report's page, rendered by pypdfium2 (cached; the image is addressed by content)."""
     svc = services(request)
-    row = svc.reader().execute("SELECT sha256, format FROM reports WHERE id = ?", [report_id]).fetchone()
+    sql = "SELECT sha256, format FROM reports WHERE id = ?"
+    row = await svc.read(lambda cur: cur.execute(sql, [report_id]).fetchone())
     if row is None or row[1] != "pdf":
         raise HTTPException(404, "no PDF page here")
     sha = row[0]
 
     async def make() -> bytes:
-        data = svc.read_store().raw_path(sha).read_bytes()
-        return await svc.pool.run(render_page, data, page)
+        return await svc.pool.run(render_page, await svc.raw_bytes(sha), page)
 
     try:
         png = await svc.pages.get((sha, page), make)

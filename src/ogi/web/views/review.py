@@ -12,6 +12,7 @@ import functools
 from decimal import Decimal
 from typing import Literal
 
+import duckdb
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
@@ -49,34 +50,41 @@ def _record_and_recheck(store: Store, report_id: int, key: str, value: Decimal |
     return new_id
 
 
+def _report_and_cell(cur: duckdb.DuckDBPyConnection, report_id: int, key: str) -> tuple[str, str, str, bool] | None:
+    row = cur.execute("SELECT sha256, path, template FROM reports WHERE id = ?", [report_id]).fetchone()
+    if row is None:
+        return None
+    has_cell = cur.execute("SELECT 1 FROM cells WHERE report_id = ? AND key = ?", [report_id, key]).fetchone()
+    return (*row, has_cell is not None)
+
+
 async def correct(svc: Services, report_id: int, key: str, text: str | None, *, revert: bool, who: str,
                   why: str) -> int:  # fmt: skip
     """Correct one cell (``text`` None: the document prints nothing there); returns the new report id."""
     who, why = _required(who, "审核人"), _required(why, "更正原因")
-    cur = svc.reader()
-    row = cur.execute("SELECT sha256, path, template FROM reports WHERE id = ?", [report_id]).fetchone()
+    row = await svc.read(_report_and_cell, report_id, key)
     if row is None:
         raise HTTPException(404, f"没有编号为 {report_id} 的报告")
-    sha, path, template = row
-    if cur.execute("SELECT 1 FROM cells WHERE report_id = ? AND key = ?", [report_id, key]).fetchone() is None:
+    sha, path, template, has_cell = row
+    if not has_cell:
         raise HTTPException(422, f"报告中没有这个单元格：{key}")
     try:
         value = None if revert or text is None else parse_value(template, key, text)
     except CorrectionError as e:
         raise HTTPException(422, str(e)) from e
     async with svc.document_lock(sha):
-        if current_report_of(cur, sha) != report_id:
+        current, history = await svc.read(lambda cur: (current_report_of(cur, sha), corrections_of(cur, sha)))
+        if current != report_id:
             raise HTTPException(409, "这份报告已有更新的版本，请在最新版本上更正")
-        active = active_corrections(corrections_of(cur, sha))
+        active = active_corrections(history)
         if revert:
             if key not in active:
                 raise HTTPException(422, "这个单元格没有更正，无需恢复")
             del active[key]
         else:
             active[key] = None if value is None else Decimal(value)
-        data = svc.read_store().raw_path(sha).read_bytes()
         try:
-            rows = await svc.pool.run(reparse, data, path, active)
+            rows = await svc.pool.run(reparse, await svc.raw_bytes(sha), path, active)
         except JobFailed as e:
             raise HTTPException(500, f"重新解析失败：{e}") from e
         if isinstance(rows, str):
@@ -123,7 +131,7 @@ async def decide_form(
     who: str = Form(""),
 ) -> Response:
     svc = services(request)
-    data = load_report(svc.reader(), report_id)
+    data = await svc.read(load_report, report_id)
     if data is None or not 0 <= index < len(data.findings):
         raise HTTPException(404, "没有这条问题")
     f = data.findings[index]
@@ -168,7 +176,7 @@ async def api_correct(request: Request, report_id: int, body: CorrectionIn) -> C
 async def api_decide(request: Request, report_id: int, body: DecisionIn) -> ExactJSONResponse:
     """Confirm or dismiss one of the report's findings (by rule and cells), with a note."""
     svc = services(request)
-    data = load_report(svc.reader(), report_id)
+    data = await svc.read(load_report, report_id)
     if data is None:
         raise HTTPException(404, f"没有编号为 {report_id} 的报告")
     if not any(f.rule == body.rule and f.keys == body.keys for f in data.findings):
