@@ -202,3 +202,25 @@ def test_page_image_with_the_cell_box(tmp_path: Path) -> None:
         png = c.get(f"/reports/{rid}/pages/2.png")
         assert png.headers["content-type"] == "image/png" and png.content[:8] == b"\x89PNG\r\n\x1a\n"
         assert c.get(f"/reports/{rid}/pages/99.png").status_code == 404
+
+
+NEW = "表三（依申请公开） · 一、本年新收政府信息公开申请数量"
+
+
+@pytest.mark.parametrize(
+    ("template", "key", "place"),
+    [
+        ("2021", "requests.new.commercial", f"{NEW} · 法人或其他组织·商业企业"),
+        ("2021", "requests.denied.state_secret.total", "表三（依申请公开） · （三）不予公开·1.属于国家秘密 · 总计"),
+        ("2021", "requests.new.legal_subtotal", f"{NEW} · 法人或其他组织·小计"),
+        ("2021", "requests.denied.subtotal.natural", "表三（依申请公开） · （三）不予公开小计 · 自然人"),
+        ("2021", "appeals.suit_direct.upheld", "表四（复议诉讼） · 行政诉讼·未经复议直接起诉 · 结果维持"),
+        ("2021", "active.extra.published_total", "表二（主动公开） · 格式以外的行：政府信息公开发布总数量"),
+        ("2019", "active.licensing.prev_count", "表二（主动公开） · 第二十条第（五）项·行政许可 · 上一年项目数量"),
+        ("2021", "section.overview", "正文 · 一、总体情况"),
+    ],
+)
+def test_places_use_the_templates_words(template: str, key: str, place: str) -> None:
+    from ogi.web.labels import place as place_of
+
+    assert str(place_of(template, key)) == place

@@ -105,13 +105,14 @@ def _place(template_id: str, key: str) -> Place:
     row_key, _, col = rest.rpartition(".")
     table_name = TABLES.get(table, table)
     if table == "active" and row_key == "extra":
-        return Place(table_name, "格式以外的行", col)
+        printed = next((x["pattern"] for x in t.extras if x.get("slug") == col), col)
+        return Place(table_name, f"格式以外的行：{printed}", "")
     spec = t.raw["tables"].get(table, {})
     for r in t.rows:
         if r.table == table and r.key == row_key:
-            column = next((c.label for c in r.columns if c.key == col), col)
+            column = next((c.label for c in (*r.columns, *t.extension_columns) if c.key == col), col)
             if table == "requests":
-                orgs = {c.key for c in t.requests_columns[1:-1]}
+                orgs = {c.key for c in (*t.requests_columns[1:-1], *t.extension_columns)}
                 column = f"{spec['org_group']}·{column}" if col in orgs else column
                 group = next((g["ordinal"] + g["text"] for g in t.requests_groups if g["key"] == r.group), None)
                 row = f"{group}·{r.official_label}" if group else r.official_label
@@ -127,10 +128,6 @@ def _place(template_id: str, key: str) -> Place:
             group = row_key.removesuffix(".subtotal")
             label = next((g["ordinal"] + g["text"] for g in t.requests_groups if g["key"] == group), group)
             return Place(table_name, f"{label}小计", column)
-        if row_key.endswith(".legal_subtotal"):
-            base = row_key.removesuffix(".legal_subtotal")
-            row = next((r.official_label for r in t.rows_of("requests") if r.key == base), base)
-            return Place(table_name, row, f"{spec['org_group']}·小计")
     return Place(table_name, rest, "")
 
 
