@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -134,6 +135,17 @@ def test_page_without_text_layer_is_noted() -> None:
     doc = read_document(_save(pdf), "mixed.pdf")
     assert "pages without a text layer (scanned?): 4" in doc.notes
     assert [len(t.rows[0]) for t in doc.tables] == [4, 10, 15]
+
+
+def test_a_page_that_cannot_be_read_is_noted_and_skipped() -> None:
+    data = EXAMPLE.read_bytes()
+    second = [m.start() for m in re.finditer(rb"/Type\s*/Page\b", data)][1]
+    broken = data[:second] + data[second:].replace(b"/Type/Page", b"/Type/Xage", 1)
+    doc = read_document(broken, "broken.pdf")
+    assert doc.notes == ["page 2 could not be read (Failed to load page.)"]  # and no table stitched over it
+    report = ogi.parse_bytes(broken, "broken.pdf")
+    assert "MISSING_TABLE" in {f.rule for f in report.findings}
+    assert report.cells["active.rules.made"].value is not None  # page 1 still read
 
 
 @pytest.mark.libreoffice

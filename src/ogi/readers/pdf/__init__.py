@@ -63,6 +63,25 @@ def read_page(page: pdfium.PdfPage, number: int) -> Page:
     return out
 
 
+def _read_pages(pdf: pdfium.PdfDocument) -> tuple[list[Page], list[str], str]:
+    """The pages pdfium can load; a page it cannot is noted and skipped (the rest of the report
+    still reads, and what that page held is reported missing). Also the last failure's reason."""
+    pages: list[Page] = []
+    notes: list[str] = []
+    failure = ""
+    for i in range(len(pdf)):
+        try:
+            page = pdf[i]
+            try:
+                pages.append(read_page(page, i + 1))
+            finally:
+                page.close()
+        except pdfium.PdfiumError as exc:
+            failure = decode_error(exc)
+            notes.append(f"page {i + 1} could not be read ({failure})")
+    return pages, notes, failure
+
+
 def read(data: bytes, source: str) -> Document:
     if not data.strip():
         raise InputError(source, "the file is empty")
@@ -72,20 +91,14 @@ def read(data: bytes, source: str) -> Document:
             title = " ".join(str(pdf.get_metadata_dict().get("Title", "")).split())
         except (UnicodeDecodeError, pdfium.PdfiumError):  # a damaged info dictionary: no title, still a PDF
             title = ""
-        pages = []
-        for i in range(len(pdf)):
-            page = pdf[i]
-            try:
-                pages.append(read_page(page, i + 1))
-            finally:
-                page.close()
-    except pdfium.PdfiumError as exc:
-        raise InputError(source, f"the PDF is damaged ({decode_error(exc)})") from exc
+        pages, notes, failure = _read_pages(pdf)
     finally:
         pdf.close()
+    if not pages:
+        raise InputError(source, f"the PDF is damaged ({failure})")
     if not any(p.has_text for p in pages):
         raise InputError(source, SCANNED)
-    notes: list[str] = []
+    # Pages without a text layer are where OCR (issue 11) will come in; for now they are noted.
     empty = [p.number for p in pages if not p.has_text]
     if empty:
         notes.append(f"pages without a text layer (scanned?): {', '.join(map(str, empty))}")

@@ -63,7 +63,12 @@ def find_grids(horizontal: list[Ruling], vertical: list[Ruling], page: int) -> l
     grids = []
     for hs, vs in _components(horizontal, vertical):
         xs = sorted({v.at for v in vs})
-        ys = _cluster([h.at for h in hs] + [min(v.start for v in vs), max(v.end for v in vs)])
+        ys = sorted({h.at for h in hs})
+        top, bottom = min(v.start for v in vs), max(v.end for v in vs)
+        if top < ys[0] - TOLERANCE:
+            ys.insert(0, top)
+        if bottom > ys[-1] + TOLERANCE:
+            ys.append(bottom)
         if len(xs) >= 3 and len(ys) >= 2:
             grids.append(_grid(hs, vs, xs, ys, page))
     grids.sort(key=lambda g: g.table.bbox[1])
@@ -91,15 +96,6 @@ def _components(horizontal: list[Ruling], vertical: list[Ruling]) -> list[tuple[
     for j, v in enumerate(vertical):
         groups.setdefault(root(n + j), ([], []))[1].append(v)
     return [(hs, vs) for hs, vs in groups.values() if hs and vs]
-
-
-def _cluster(values: list[float]) -> list[float]:
-    out: list[float] = []
-    for v in sorted(values):
-        if out and v - out[-1] <= TOLERANCE:
-            continue
-        out.append(v)
-    return out
 
 
 def _on(rulings: list[Ruling], bounds: list[float]) -> list[list[Ruling]]:

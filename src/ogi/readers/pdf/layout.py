@@ -70,6 +70,7 @@ def blocks(pages: list[Page], notes: list[str]) -> list[Block]:
                 and seq
                 and isinstance(item, PageTable)
                 and isinstance(seq[-1], PageTable)
+                and seq[-1].row_pages[-1] == page.number - 1  # not across a page that could not be read
                 and stitch(seq[-1], item)
             ):
                 notes.append(f"table continued from page {page.number - 1} to page {page.number}")
