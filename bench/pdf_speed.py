@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -127,7 +129,7 @@ def main() -> None:
     print("ms per page (CPU unless marked wall); KiB: peak RSS growth per page while one file is read")
     print(head)
     groups: dict[str, list[float]] = {}
-    tmp = Path(__file__).parent / ".pdf_speed.tmp.pdf"
+    tmp = Path(tempfile.gettempdir()) / f"ogi-pdf-speed-{os.getpid()}.pdf"
     try:
         for group, name, data in files:
             pages = len(pdfium.PdfDocument(data))
