@@ -27,7 +27,6 @@ from ogi.collect.ingest import ingest_collected
 from ogi.collect.manifest import Manifest
 from ogi.store.db import Store
 from ogi.store.queries import export
-from ogi.store.schema import SCHEMA_VERSION
 from ogi.store.sources import sources_of_report
 from tests.conftest import CORPUS, ROOT, need
 from tests.portal_site import NB, TRS, PortalSite
@@ -308,14 +307,16 @@ def test_real_pingtan_pages_collected_and_read(tmp_path: Path) -> None:
 
 
 def test_a_version_1_store_gains_the_sources_table(tmp_path: Path) -> None:
+    import duckdb
+
+    from ogi.store.schema import MIGRATIONS, SCHEMA_VERSION
+
     db = tmp_path / "old.duckdb"
-    with Store.open(db) as store:
-        store.con.execute("DROP TABLE sources")
-        # What later versions added goes too, so the file is a version-1 store again.
-        store.con.execute("DROP VIEW unit_cells")
-        for table in ("unit_sources", "reconciled_cells", "source_findings", "expected_units", "unit_figures"):
-            store.con.execute(f"DROP TABLE {table}")
-        store.con.execute("DELETE FROM schema_version WHERE version >= 2")
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
+    con.execute(MIGRATIONS[0])
+    con.execute("INSERT INTO schema_version VALUES (1, current_timestamp)")
+    con.close()
     with Store.open(db) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert store.con.execute("SELECT count(*) FROM sources").fetchone() == (0,)

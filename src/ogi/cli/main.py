@@ -14,6 +14,7 @@ from ogi.api import parse
 from ogi.cli.collect_command import register as register_collect_command
 from ogi.cli.overview_commands import register as register_overview_commands
 from ogi.cli.scale_commands import register as register_scale_commands
+from ogi.cli.serve import serve_command
 from ogi.cli.store_commands import register as register_store_commands
 from ogi.errors import OgiError
 
@@ -61,6 +62,7 @@ register_store_commands(main)
 register_collect_command(main)
 register_overview_commands(main)
 register_scale_commands(main)
+main.add_command(serve_command)
 
 
 @main.command("schema")

@@ -37,6 +37,7 @@ REPORT_TYPES: dict[str, str] = {
     "warnings": "INTEGER",
     "null_cells": "INTEGER",
     "meta": "VARCHAR",
+    "reviewed_cells": "INTEGER",
 }
 """The columns of ``ReportRows.report``."""
 
@@ -47,6 +48,9 @@ CELL_TYPES: dict[str, str] = {
     "flag": "VARCHAR",
     "alternatives": "DECIMAL(38, 10)[]",
     "provenance": "VARCHAR",
+    "page": "INTEGER",
+    "box": "DOUBLE[]",
+    "confidence": "DOUBLE",
 }
 """The columns of ``ReportRows.cell_*``, in order."""
 

@@ -48,6 +48,7 @@ REPORT_COLUMNS: dict[str, str] = {
     "version": "版本",
     "errors": "错误数",
     "warnings": "警告数",
+    "reviewed_cells": "已审核单元格数",
 }
 UNIT_COLUMNS: dict[str, str] = {"how": "来源判定", "source_id": "来源报告"}
 LONG_COLUMNS: dict[str, str] = {
@@ -57,6 +58,8 @@ LONG_COLUMNS: dict[str, str] = {
     "flag": "标记",
     "semantic": "原文",
     "provenance": "出处",
+    "reviewed": "已审核",
+    "parsed_value": "原读数",
 }
 
 
@@ -128,25 +131,50 @@ class ExportOptions:
     printed_only: bool = False
 
 
-# A cell's flag for a reader: what the store says, a reviewed value named as such.
-_FLAG = "CASE WHEN how = 'reviewed' THEN 'reviewed' ELSE flag END"
+def _value(options: ExportOptions, alias: str) -> str:
+    if options.printed_only:
+        return f"CASE WHEN {alias}.flag IN ('inferred', 'uncertain') THEN NULL ELSE {alias}.value END"
+    return f"{alias}.value"
 
 
 def _cells(options: ExportOptions) -> str:
-    """The cells exported, as a subquery with report_id, key, value, flag, semantic, provenance, how, source_id."""
-    value = "CASE WHEN flag IN ('inferred', 'uncertain') THEN NULL ELSE value END" if options.printed_only else "value"
+    """The cells exported, as a subquery with report_id, key, value, flag, semantic, provenance, how,
+    source_id, reviewed, parsed_value."""
     if options.units:
-        return (f"(SELECT unit_id AS report_id, key, {value} AS value, {_FLAG} AS flag, semantic, provenance, how, "
-                "source_id FROM unit_cells)")  # fmt: skip
-    return (f"(SELECT report_id, key, {value} AS value, flag, semantic, provenance, 'parsed' AS how, "
-            "report_id AS source_id FROM cells)")  # fmt: skip
+        # A reviewed value is flagged as such; its parsed value is its source report's.
+        return (
+            f"(SELECT u.unit_id AS report_id, u.key, {_value(options, 'u')} AS value, "
+            "CASE WHEN u.how = 'reviewed' THEN 'reviewed' ELSE u.flag END AS flag, u.semantic, u.provenance, u.how, "
+            "u.source_id, u.how = 'reviewed' AS reviewed, s.parsed_value FROM unit_cells u "
+            "LEFT JOIN cells s ON s.report_id = u.source_id AND s.key = u.key)"
+        )
+    return (
+        f"(SELECT c.report_id, c.key, {_value(options, 'c')} AS value, c.flag, c.semantic, c.provenance, "
+        "CASE WHEN c.reviewed THEN 'reviewed' ELSE 'parsed' END AS how, c.report_id AS source_id, c.reviewed, "
+        "c.parsed_value FROM cells c)"
+    )
 
 
-def _sql(store: Store, shape: Shape, chinese: bool, options: ExportOptions = ExportOptions()) -> tuple[str, list[str]]:
-    """The export's SELECT and its column names."""
+def _scope(store: Store, options: ExportOptions, ids: Sequence[int] | None) -> str:
+    """Which reports are exported: the unit-years or the current reports, of ``ids`` only when given."""
+    which = "r.unit" if options.units else "r.current"
+    if ids is not None:
+        store.con.execute("CREATE OR REPLACE TEMP TABLE export_ids AS SELECT unnest($1::BIGINT[]) AS id", [list(ids)])
+        which += " AND r.id IN (SELECT id FROM export_ids)"
+    return which
+
+
+def _sql(
+    store: Store,
+    shape: Shape,
+    chinese: bool,
+    ids: Sequence[int] | None = None,
+    options: ExportOptions = ExportOptions(),
+) -> tuple[str, list[str]]:
+    """The export's SELECT and its column names; ``ids`` limits it to those reports."""
     head = {c: (REPORT_COLUMNS[c] if chinese else c) for c in REPORT_COLUMNS}
     select = [f"{'src' if c == 'source_url' else 'r'}.{c} AS {_quote(n)}" for c, n in head.items()]
-    which = "r.unit" if options.units else "r.current"
+    which = _scope(store, options, ids)
     cells = _cells(options)
     if shape == "long":
         keys = _ordered_keys(store)
@@ -172,19 +200,21 @@ def _sql(store: Store, shape: Shape, chinese: bool, options: ExportOptions = Exp
     if options.flag_columns:
         pivot += [f"first(flag) FILTER (WHERE key = {_literal(k)}) AS {_quote(flag_names[k])}" for k in keys]
         wanted = [n for k in keys for n in (names[k], flag_names[k])]
+    # Which values a reviewer set, so a spreadsheet can tell them from parsed ones.
+    reviewed = "已审核单元格" if chinese else "reviewed_keys"
+    pivot.append(f"string_agg(key, ' ' ORDER BY key) FILTER (WHERE reviewed) AS {_quote(reviewed)}")
     sql = (
-        f"SELECT {', '.join(select)}, {', '.join('p.' + _quote(n) for n in wanted)} FROM reports r {_SOURCE_JOIN} "
-        f"LEFT JOIN (SELECT report_id, {', '.join(pivot)} FROM {cells} GROUP BY report_id) p ON p.report_id = r.id "
-        f"WHERE {which} ORDER BY r.id"
+        f"SELECT {', '.join(select)}, p.{_quote(reviewed)}, {', '.join('p.' + _quote(n) for n in wanted)} "
+        f"FROM reports r {_SOURCE_JOIN} LEFT JOIN (SELECT report_id, {', '.join(pivot)} FROM {cells} c "
+        f"GROUP BY report_id) p ON p.report_id = r.id WHERE {which} ORDER BY r.id"
     )
-    return sql, [*head.values(), *wanted]
+    return sql, [*head.values(), reviewed, *wanted]
 
 
-def _flags_sql(options: ExportOptions, chinese: bool) -> tuple[str, list[str]]:
+def _flags_sql(options: ExportOptions, chinese: bool, which: str) -> tuple[str, list[str]]:
     """Every exported cell that is not a plain printed value of one source: what it is and where it came from."""
     names = ["report_id", "agency", "year", "key", "value", "flag", "how", "source_id", "source_path", "provenance"]
     zh = ["报告编号", "发布机关", "年度", "单元格", "数值", "标记", "来源判定", "来源报告", "来源文件", "出处"]
-    which = "r.unit" if options.units else "r.current"
     sql = (
         "SELECT r.id, r.agency, r.year, c.key, c.value, c.flag, c.how, c.source_id, s.path, c.provenance "
         f"FROM reports r JOIN {_cells(options)} c ON c.report_id = r.id LEFT JOIN reports s ON s.id = c.source_id "
@@ -215,12 +245,15 @@ def export(
     out: str | Path | IO[str] | None = None,
     *,
     chinese_headers: bool = False,
+    ids: Sequence[int] | None = None,
     options: ExportOptions = ExportOptions(),
 ) -> int:
-    """Write the current reports (or, with ``options.units``, the unit-years) to ``out`` (CSV goes to
-    stdout when ``out`` is None); returns the number of rows written. An XLSX file also gets a
-    ``flags`` sheet listing every cell that is not a plain printed value, with its source."""
-    sql, columns = _sql(store, shape, chinese_headers, options)
+    """Write the current reports (or, with ``options.units``, the unit-years; of ``ids`` only, when
+    given) to ``out`` (CSV goes to stdout when ``out`` is None); returns the number of rows written.
+    Reviewed values are exported as the reviewer set them: wide exports list the reviewed cells per
+    report, long ones mark each. An XLSX file also gets a ``flags`` sheet listing every cell that is
+    not a plain printed value, with its source."""
+    sql, columns = _sql(store, shape, chinese_headers, ids, options)
     if fmt == "parquet":
         if out is None or not isinstance(out, str | Path):
             raise StoreError("parquet export needs an output file (-o FILE)")
@@ -236,7 +269,7 @@ def export(
     if fmt == "xlsx":
         if out is None or not isinstance(out, str | Path):
             raise StoreError("xlsx export needs an output file (-o FILE)")
-        flags_sql, flag_columns = _flags_sql(options, chinese_headers)
+        flags_sql, flag_columns = _flags_sql(options, chinese_headers, _scope(store, options, ids))
         return _write_xlsx(cur, columns, Path(out), shape, lambda: (store.con.execute(flags_sql), flag_columns))
     raise StoreError(f"unknown export format {fmt!r}: csv, parquet or xlsx")
 

@@ -29,13 +29,19 @@ class ReportRows:
     cell_flags: list[str | None] = field(default_factory=list)
     cell_alternatives: list[list[str | None]] = field(default_factory=list)
     cell_provenance: list[str | None] = field(default_factory=list)
+    cell_pages: list[int | None] = field(default_factory=list)
+    cell_boxes: list[list[float]] = field(default_factory=list)
+    """(x0, y0, x1, y1) of the printed cell on its page, or empty."""
+    cell_confidence: list[float | None] = field(default_factory=list)
+    reviewed: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    """Cells a reviewer corrected: key → (parsed value, parsed flag). Empty for a plain parse."""
     findings: list[tuple[str, str, list[str], str, str | None, str | None]] = field(default_factory=list)
     sections: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def cell_columns(self) -> tuple[list[Any], ...]:
         """The cell lists in the order of :data:`ogi.store.columns.CELL_TYPES`."""
         return (self.cell_keys, self.cell_values, self.cell_semantics, self.cell_flags, self.cell_alternatives,
-                self.cell_provenance)  # fmt: skip
+                self.cell_provenance, self.cell_pages, self.cell_boxes, self.cell_confidence)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +60,8 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def report_rows(report: Report) -> ReportRows:
-    """The rows of ``report``."""
+def report_rows(report: Report, reviewed: dict[str, tuple[str | None, str | None]] | None = None) -> ReportRows:
+    """The rows of ``report``; ``reviewed`` names the cells a reviewer corrected (see :attr:`ReportRows.reviewed`)."""
     title = report.meta.get("title")
     region = report.region
     rows = ReportRows(
@@ -69,6 +75,7 @@ def report_rows(report: Report) -> ReportRows:
             "errors": sum(f.severity == "error" for f in report.findings),
             "warnings": sum(f.severity == "warning" for f in report.findings),
             "null_cells": sum(c.value is None for c in report.cells.values()),
+            "reviewed_cells": len(reviewed or ()),
             "meta": json.dumps(report.meta, ensure_ascii=False, default=str),
             "agency_id": (normalise_agency(report.agency) if report.agency else None) or None,
             "level": report.agency_level,
@@ -79,6 +86,7 @@ def report_rows(report: Report) -> ReportRows:
             "region_candidates": [f"{code} {name}" for code, name in region.candidates] if region else [],
             "region_reason": region.reason if region else "",
         },
+        reviewed=dict(reviewed or {}),
     )
     for key, cell in report.cells.items():
         rows.cell_keys.append(key)
@@ -87,6 +95,10 @@ def report_rows(report: Report) -> ReportRows:
         rows.cell_flags.append(cell.flag)
         rows.cell_alternatives.append([_text(a) for a in cell.alternatives])
         rows.cell_provenance.append(cell.where_text())
+        p = cell.provenance
+        rows.cell_pages.append(p.page if p else None)
+        rows.cell_boxes.append(list(p.box) if p and p.box else [])
+        rows.cell_confidence.append(p.confidence if p else None)
     rows.findings = [(f.rule, f.severity, list(f.keys), f.message, f.expected, f.printed) for f in report.findings]
     rows.sections = [(s.key, s.heading, s.text, s.where) for s in report.sections.values()]
     return rows

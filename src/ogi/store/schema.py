@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import duckdb
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _V1 = """
 CREATE TABLE documents (
@@ -110,12 +110,48 @@ CREATE TABLE sources (
 );
 """
 
+# Review (the web app): where each cell sits on its page, corrections as new report versions that
+# keep the parsed value, and reviewers' decisions on findings. Corrections and decisions belong to
+# the document (its hash), so they outlive the report versions they produce.
+_V3_REVIEW = """
+ALTER TABLE cells ADD COLUMN page INTEGER;
+ALTER TABLE cells ADD COLUMN box DOUBLE[];
+ALTER TABLE cells ADD COLUMN confidence DOUBLE;
+ALTER TABLE cells ADD COLUMN reviewed BOOLEAN DEFAULT false;
+ALTER TABLE cells ADD COLUMN parsed_value DECIMAL(38, 10);
+ALTER TABLE cells ADD COLUMN parsed_flag VARCHAR;
+ALTER TABLE reports ADD COLUMN reviewed_cells INTEGER DEFAULT 0;
+CREATE SEQUENCE correction_id_seq;
+CREATE TABLE corrections (
+    id           BIGINT PRIMARY KEY,
+    sha256       VARCHAR NOT NULL,
+    key          VARCHAR NOT NULL,
+    value        DECIMAL(38, 10),
+    revert       BOOLEAN NOT NULL,
+    parsed_value DECIMAL(38, 10),
+    parsed_flag  VARCHAR,
+    who          VARCHAR NOT NULL,
+    why          VARCHAR NOT NULL,
+    made_at      TIMESTAMP NOT NULL,
+    report_id    BIGINT
+);
+CREATE TABLE finding_reviews (
+    sha256   VARCHAR NOT NULL,
+    rule     VARCHAR NOT NULL,
+    keys     VARCHAR[] NOT NULL,
+    decision VARCHAR NOT NULL CHECK (decision IN ('confirmed', 'dismissed', 'open')),
+    note     VARCHAR NOT NULL,
+    who      VARCHAR NOT NULL,
+    made_at  TIMESTAMP NOT NULL
+);
+"""
+
 # One report from several sources (ogi.store.reconcile): the documents of one publisher and year
 # linked, each cell's winning reading and the source it came from, and the disagreements found;
 # the expected units of a region for coverage (ogi.units.expected). ``unit_cells`` is the one
 # notion of a unit-year's effective cells: the reconciled cells where a unit has several sources,
 # else its own report's cells. Every count, sum, export and check reads it.
-_V3_UNITS = """
+_V4_UNITS = """
 CREATE TABLE unit_sources (
     unit_id   BIGINT PRIMARY KEY,
     agency_id VARCHAR NOT NULL,
@@ -168,7 +204,7 @@ CREATE TABLE unit_figures (
 );
 CREATE VIEW unit_cells AS
 SELECT c.report_id AS unit_id, c.key, c.value, c.semantic, c.flag, c.alternatives, c.provenance,
-       c.report_id AS source_id, 'parsed' AS how
+       c.report_id AS source_id, CASE WHEN c.reviewed THEN 'reviewed' ELSE 'parsed' END AS how
 FROM cells c
 WHERE c.report_id IN (SELECT id FROM reports WHERE unit) AND c.report_id NOT IN (SELECT unit_id FROM unit_sources)
 UNION ALL
@@ -183,13 +219,13 @@ FIGURES: tuple[str, ...] = (
     "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_admin_query",
     "review", "review_corrected", "suit", "suit_corrected",
 )  # fmt: skip
-_V3_UNITS = _V3_UNITS.replace(
+_V4_UNITS = _V4_UNITS.replace(
     "FIGURE_COLUMNS",
     ",\n    ".join(f"{f} DECIMAL(38, 10), {f}_derived INTEGER, {f}_uncertain INTEGER" for f in FIGURES),
 )
 
 # Index i migrates a version-i database to version i + 1; version 0 is an empty file.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3_UNITS)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3_REVIEW, _V4_UNITS)
 
 
 def _current_version(con: duckdb.DuckDBPyConnection) -> int:

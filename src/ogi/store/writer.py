@@ -27,7 +27,7 @@ import duckdb
 from ogi.store.append import append
 from ogi.store.columns import CELL_TYPES, FINDING_TYPES, REPORT_TYPES, SECTION_TYPES
 from ogi.store.reconcile import refresh_units
-from ogi.store.rows import Entry
+from ogi.store.rows import Entry, ReportRows
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +88,14 @@ def write_batch(
     )
     done: dict[str, Added] = {e.sha256: Added(e.sha256, "failed") for e in entries if e.rows is None}
     ok = [e for e in entries if e.rows is not None]
-    if not ok:
-        return done
+    if ok:
+        done.update(write_reports(con, ok, now))
+    return done
+
+
+def write_reports(con: duckdb.DuckDBPyConnection, ok: Sequence[Entry], now: datetime) -> dict[str, Added]:
+    """The report rows of parsed entries whose documents are recorded: each a new version of its series."""
+    done: dict[str, Added] = {}
     reports = [e.rows.report for e in ok if e.rows]
     ids = [r[0] for r in con.execute("SELECT nextval('report_id_seq') FROM range(?)", [len(ok)]).fetchall()]
     versions, superseded, replaced = _versions(con, ok)
@@ -143,7 +149,19 @@ def _write_cells(con: duckdb.DuckDBPyConnection, ids: list[int], entries: Sequen
     cells: dict[str, tuple[str, list[Any]]] = {"report_id": ("BIGINT", report_ids)}
     for index, (name, sql_type) in enumerate(CELL_TYPES.items()):
         cells[name] = (sql_type, [v for r in rows for v in r.cell_columns()[index]])
-    append(con, "cells", cells)
+    append(con, "cells", {**cells, **_review_columns(rows)})
+
+
+def _review_columns(rows: list[ReportRows]) -> dict[str, tuple[str, list[Any]]]:
+    """The review columns of ``cells``, only when some cell was corrected (plain parses leave the defaults)."""
+    if not any(r.reviewed for r in rows):
+        return {}
+    parsed = [r.reviewed.get(k) for r in rows for k in r.cell_keys]
+    return {
+        "reviewed": ("BOOLEAN", [p is not None for p in parsed]),
+        "parsed_value": ("DECIMAL(38, 10)", [p[0] if p else None for p in parsed]),
+        "parsed_flag": ("VARCHAR", [p[1] if p else None for p in parsed]),
+    }
 
 
 def _write_children(con: duckdb.DuckDBPyConnection, ids: list[int], entries: Sequence[Entry]) -> None:
