@@ -6,6 +6,7 @@ import random
 import re
 import shutil
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,8 @@ def _winners(tmp_path: Path, readings: list[list[tuple]], unit: int = 0) -> tupl
                     [rid, f"s{rid}", f"{rid}.txt", f"unit{case}", i == unit],
                 )
                 con.execute(
-                    "INSERT INTO cells VALUES (?, 'requests.new.total', ?, 'number', ?, ?::DECIMAL(38, 10)[], NULL)",
+                    "INSERT INTO cells (report_id, key, value, semantic, flag, alternatives) "
+                    "VALUES (?, 'requests.new.total', ?, 'number', ?, ?::DECIMAL(38, 10)[])",
                     [rid, value, flag, list(alts)],
                 )
         reconcile_all(con)
@@ -206,3 +208,26 @@ def test_a_single_source_unit_reads_its_own_cells(tmp_path: Path, shape: str) ->
         own = store.con.execute("SELECT key, value FROM cells ORDER BY key").fetchall()
         assert store.con.execute("SELECT key, value FROM unit_cells ORDER BY key").fetchall() == own
         assert store.con.execute("SELECT DISTINCT how FROM unit_cells").fetchall() == [("parsed",)]
+
+
+def test_a_reviewed_value_beats_every_parsed_one(tmp_path: Path) -> None:
+    """A person's correction (the web app's review) of the crawler dump wins over the page's printed value."""
+    from ogi.review.corrections import reparse
+    from ogi.store.review import record_correction
+
+    db = _pair_store(tmp_path)
+    with Store.open(db) as store:
+        crawler, path, sha = store.con.execute("SELECT id, path, sha256 FROM reports WHERE format = 'text'").fetchone()
+        page = store.con.execute(
+            "SELECT c.value FROM cells c JOIN reports r ON r.id = c.report_id WHERE r.format = 'html' "
+            "AND c.key = 'requests.new.total'"
+        ).fetchone()[0]
+        reviewed = Decimal(int(page) + 1)
+        data = store.raw_path(sha).read_bytes()
+        rows = reparse(data, path, {"requests.new.total": reviewed})
+        assert not isinstance(rows, str)
+        record_correction(store, crawler, "requests.new.total", reviewed, revert=False, who="t", why="对照原件",
+                          rows=rows)  # fmt: skip
+        value, how = store.con.execute("SELECT value, how FROM unit_cells WHERE key = 'requests.new.total'").fetchone()
+        figures = store.con.execute("SELECT applications FROM unit_figures").fetchone()[0]
+    assert (value, how, figures) == (reviewed, "reviewed", reviewed)
