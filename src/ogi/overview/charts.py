@@ -127,6 +127,8 @@ def _bar(ax: Any, chart: Chart) -> None:
     ax.bar_label(bars, labels=[f"{v:,.0f}" if v == int(v) else f"{v:,.2f}" for v in values], fontsize=8, padding=2)
     ax.tick_params(labelsize=8)
     ax.set_xlabel(chart.columns[1], fontsize=8)
+    if min(values, default=0) >= 0:
+        ax.set_xlim(0, max(max(values, default=0) * 1.1, 1))
 
 
 def _line(ax: Any, chart: Chart) -> None:

@@ -11,6 +11,7 @@ VIEWS: tuple[str, ...] = (
     "failed",
     "report",
     "review",
+    "overview",
     "api",
     "docs",
     "auth",
