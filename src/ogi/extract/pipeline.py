@@ -8,10 +8,12 @@ from ogi.extract.normalize import fold
 from ogi.extract.plausible import score
 from ogi.extract.readings import Reading
 from ogi.extract.sections import SectionHit, locate_sections, section_texts
-from ogi.extract.solve import Resolved, RowChoice, resolve
+from ogi.extract.align import settle
+from ogi.extract.solve import Resolved, RowChoice, Witness, solve
 from ogi.extract.stream import Stream
 from ogi.extract.tables import RowRead, TableRegion, TablesRead, read_tables
 from ogi.extract.values import Printed
+from ogi.extract.witness import witnesses as narrative_witnesses
 from ogi.model import Cell, Document, Provenance, Report
 from ogi.model.report import SCHEMA_VERSION, Region
 from ogi.units import classify_level, resolve_region
@@ -77,11 +79,19 @@ def _cell(r: Resolved | None, label: str | None) -> Cell:
     return Cell(value=r.value, semantic=semantic, flag=flag, alternatives=list(r.alternatives), provenance=prov)
 
 
-def _active_resolved(rr: RowRead) -> dict[str, Resolved]:
+def _active_resolved(rr: RowRead, witnesses: list[Witness]) -> dict[str, Resolved]:
+    """Table 二 has no identity: readings are ranked by plausibility, and any row left with more
+    than one reading is uncertain — unless the narrative states a count that only one agrees with."""
     columns = tuple(k.rsplit(".", 1)[1] for k in rr.keys)
     readings: list[Reading] = rr.values.readings if rr.values else []
     if not readings:
         return {}
+    said = None
+    for w in witnesses:
+        if all(k in rr.keys for option in w.options for k in option):
+            agree = [rd for rd in readings if _says(rr.keys, rd, w) is not False]
+            if agree and len(agree) < len(readings):
+                readings, said = agree, w.text
     ranked = sorted(readings, key=lambda rd: score(columns, rd), reverse=True)
     best = ranked[0]
     out = {}
@@ -91,8 +101,20 @@ def _active_resolved(rr: RowRead) -> dict[str, Resolved]:
             {(rd.values[i].value if rd.values[i] else None) for rd in ranked[1:]} - {p.value if p else None},
             key=lambda v: (v is None, v),
         )
-        out[key] = Resolved(p, p.value if p else None, alternatives=alts)
+        out[key] = Resolved(p, p.value if p else None, alternatives=alts, witnessed=said if not alts else None)
     return out
+
+
+def _says(keys: tuple[str, ...], reading: Reading, witness: Witness) -> bool | None:
+    values = {k: (v.value if v is not None else None) for k, v in zip(keys, reading.values, strict=True)}
+    unknown = False
+    for option in witness.options:
+        got = [values[k] for k in option]
+        if any(v is None for v in got):
+            unknown = True
+        elif sum(v for v in got if v is not None) == witness.value:
+            return True
+    return None if unknown else False
 
 
 def _level(agency: str | None) -> str | None:
@@ -121,23 +143,33 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
     template = detection.template
     hits = locate_sections(stream, template)
     tables = read_tables(stream, template, _regions(stream, hits))
+    sections = section_texts(stream, hits)
 
     keys: list[str] = list(template.keys)
     for rr in tables.rows:
         keys.extend(k for k in rr.keys if k not in keys)
     keyset = set(keys)
     printed_rows = {k for rr in tables.rows if rr.hit for k in rr.keys}
+    printed_rows |= {k for p in tables.placements for k in p.keys}
     equations = template.applicable_equations(keyset, printed_rows)
 
     choices = [
-        RowChoice(rr.keys, rr.values.readings if rr.values else []) for rr in tables.rows if rr.table != "active"
+        RowChoice(rr.keys, rr.values.readings, rr.costs)
+        for rr in tables.rows
+        if rr.table != "active" and rr.values is not None
     ]
+    first_placement = len(choices)
+    choices += [RowChoice(p.keys, p.readings, p.costs) for p in tables.placements]
     for k in keyset - {k for c in choices for k in c.keys} - {k for k in keyset if k.startswith("active.")}:
         choices.append(RowChoice((k,), [Reading((None,))]))
-    resolved, exhausted = resolve(choices, equations)
+    said = narrative_witnesses(template, (s.text for s in sections.values()))
+    solution = solve(choices, equations, said)
+    resolved, exhausted = solution.cells, solution.exhausted
+    for n, placement in enumerate(tables.placements, start=first_placement):
+        settle(placement, [picks[n] for picks in solution.picks], resolved, equations)
     for rr in tables.rows:
         if rr.table == "active":
-            resolved.update(_active_resolved(rr))
+            resolved.update(_active_resolved(rr, said))
     for key, (printed, _label) in tables.extras.items():
         resolved[key] = Resolved(printed, printed.value)
         keys.append(key)
@@ -154,7 +186,7 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
         region=_region(meta.agency, meta.title, stream.text),
         published=meta.published,
         cells=cells,
-        sections=section_texts(stream, hits),
+        sections=sections,
         findings=[],
         schema_version=SCHEMA_VERSION,
         meta={

@@ -44,6 +44,8 @@ class RowValues:
     """(rule, detail) pairs for the checks: extra values, row cut short, unsplittable blob."""
     junk: list[Piece] = field(default_factory=list)
     blob: str | None = None
+    pieces: list[Piece] = field(default_factory=list)
+    """The value pieces the readings were made from."""
 
 
 def split_value_text(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
@@ -93,6 +95,7 @@ def row_values(
     else:
         rv = _stream_readings(values, kinds, sums)
     rv.junk = junk
+    rv.pieces = values
     return rv
 
 

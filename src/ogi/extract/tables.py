@@ -8,19 +8,23 @@ a value.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from ogi.extract.locate import Hit, find_label, find_sequence
+from ogi.extract.align import Anchor, OpenRow, Orphan, Placement, place
+from ogi.extract.leftovers import LooseCell, leftovers
+from ogi.extract.locate import ORDINAL_BEFORE, Hit, find_label, find_sequence
+from ogi.extract.loose import ShortRow, fill, short_count
 from ogi.extract.normalize import fold
-from ogi.extract.readings import Reading, RowValues, row_values
+from ogi.extract.readings import VALUE_RUN, Reading, RowValues, row_values
 from ogi.extract.segment import Sum
 from ogi.extract.stream import Piece, Stream
 from ogi.extract.values import YUAN_PER_WAN, Printed, parse_cell
 from ogi.model import Table, Where
-from ogi.model.template import Kind, RowSpec, Template
+from ogi.model.template import Column, Kind, RowSpec, Template
 
 APPEALS_HEADER = [
     "行政复议",
@@ -57,6 +61,14 @@ class RowRead:
     hit: Hit | None = None
     values: RowValues | None = None
     where: Where | None = None
+    columns: tuple[Column, ...] = ()
+    costs: list[float] | None = None
+    """Per reading, a cost for the solver (see :class:`ogi.extract.solve.RowChoice`)."""
+    loose: bool = False
+    """Its label is printed apart from any number (a loose line): its numbers, if any, are placed
+    by :mod:`ogi.extract.align`."""
+    filled: list[LooseCell] = field(default_factory=list)
+    """Loose cells offered to fill this row printed short."""
 
 
 @dataclass(slots=True)
@@ -68,6 +80,12 @@ class TablesRead:
     amount_units: dict[str, str] = field(default_factory=dict)
     """Amount cell → the unit its column header prints ('' when none)."""
     junk: list[Piece] = field(default_factory=list)
+    placements: list[Placement] = field(default_factory=list)
+    """Label-less rows and the open rows they may be (see :mod:`ogi.extract.align`)."""
+    unplaced: list[Orphan] = field(default_factory=list)
+    """Rows of numbers no template row could take."""
+    loose_left: list[tuple[str, LooseCell]] = field(default_factory=list)
+    """(table, cell): loose values that no short row took."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,13 +139,17 @@ def read_tables(stream: Stream, template: Template, regions: dict[str, TableRegi
     return out
 
 
+Located = tuple[RowSpec | None, str, Hit | None]
+
+
 def _labelled_rows(
     stream: Stream,
     specs: list[tuple[RowSpec | None, str, list[str], str]],
     region: TableRegion,
-) -> list[tuple[RowSpec | None, str, Hit | None]]:
+) -> list[Located]:
     """Hits for labels in order; a label that is not printed exactly is looked for fuzzily
-    between its neighbours."""
+    between its neighbours, then anywhere in the region where it opens a line or a cell (a
+    converter moved it out of the table's order)."""
     hits: list[Hit | None] = []
     cursor = region.lo
     for _, _, texts, ordinal in specs:
@@ -140,14 +162,94 @@ def _labelled_rows(
             lo = next((x.end for x in reversed(hits[:i]) if x), region.lo)
             hi = next((x.start for x in hits[i + 1 :] if x), region.hi)
             hits[i] = find_label(stream, specs[i][2], lo, hi, ordinal=specs[i][3], fuzzy=True)
+    for i, h in enumerate(hits):
+        if h is None:
+            hits[i] = _anywhere(stream, specs[i][2], specs[i][3], region, [x for x in hits if x])
     return [(s[0], s[1], h) for s, h in zip(specs, hits, strict=True)]
 
 
+ANYWHERE_MIN = 4
+
+
+def _anywhere(stream: Stream, texts: list[str], ordinal: str, region: TableRegion, taken: list[Hit]) -> Hit | None:
+    folded = stream.folded
+    for i, text in enumerate(texts):
+        for t in (fold(ordinal + text), fold(text)) if ordinal else (fold(text),):
+            if len(t) < ANYWHERE_MIN and not (t == fold(text) and len(t) >= 2 and not ordinal):
+                continue
+            p = folded.find(t, region.lo, region.hi)
+            while p >= 0:
+                end = p + len(t)
+                if not any(h.start < end and p < h.end for h in taken) and _opens_segment(stream, p):
+                    return Hit(p, end, i == 0, folded[p:end])
+                p = folded.find(t, p + 1, region.hi)
+    return None
+
+
+def _opens_segment(stream: Stream, folded_at: int) -> bool:
+    """Whether a folded position starts its line or cell (an ordinal may come first)."""
+    seg = stream.segment_at(stream.to_text(folded_at))
+    before = stream.folded[stream.to_folded(seg.start) : folded_at]
+    return not before or bool(ORDINAL_BEFORE.fullmatch(before))
+
+
 def _stops(hits: list[Hit | None], region: TableRegion) -> list[int]:
+    """Where each row's values end: at the next label printed after it, whatever its row."""
+    starts = sorted(h.start for h in hits if h)
     stops = []
-    for i in range(len(hits)):
-        stops.append(next((h.start for h in hits[i + 1 :] if h), region.hi))
+    for h in hits:
+        if h is None:
+            stops.append(region.hi)
+            continue
+        k = bisect.bisect_right(starts, h.start)
+        stops.append(starts[k] if k < len(starts) else region.hi)
     return stops
+
+
+def _attached(stream: Stream, hit: Hit) -> bool:
+    """Whether a label shares its grid row or its line with something to read: a label printed on a
+    line of its own, or alone in its grid row, is a loose label, its numbers printed elsewhere."""
+    start = stream.after(hit.end)
+    seg = stream.segment_at(start - 1)
+    if seg.is_cell:
+        return any(p.segment is not seg or p.text.strip() for p in stream.row_after(start, len(stream.text)))
+    m = VALUE_RUN.match(stream.text[start : seg.end])
+    return bool(m and m.group(0).strip())
+
+
+def _claimed(stream: Stream, rows: list[RowRead]) -> set[int]:
+    """The segments a label or a labelled row's values took."""
+    out: set[int] = set()
+    for rr in rows:
+        if rr.hit is not None:
+            first = stream.index_at(stream.to_text(rr.hit.start))
+            last = stream.index_at(stream.to_text(rr.hit.end - 1))
+            out.update(range(first, last + 1))
+        if rr.values is not None:
+            out.update(stream.index_at(p.segment.start) for p in rr.values.pieces)
+    return out
+
+
+def _fill_short(rows: list[RowRead], cells: list[LooseCell], table: str, out: TablesRead, *, costs: bool) -> None:
+    """Loose cells of a table into its rows printed short, in order (see :mod:`ogi.extract.loose`)."""
+    short: list[tuple[RowRead, ShortRow]] = []
+    for rr in rows:
+        if rr.values is None or not rr.columns:
+            continue
+        n = short_count(rr.values, len(rr.columns))
+        if n is not None:
+            short.append((rr, ShortRow(rr.columns, rr.values, n)))
+    filled = fill([s for _, s in short], cells, keep_unfilled=costs) if cells else None
+    if filled is None:
+        out.loose_left.extend((table, c) for c in cells)
+        return
+    for (rr, _), f in zip(short, filled, strict=True):
+        assert rr.values is not None
+        rr.values.readings = f.readings
+        rr.costs = f.costs if costs else None
+        rr.filled = f.cells
+        placed = "、".join(f"“{c.text}”（{c.where}）" for c in f.cells)
+        rr.values.issues = [i for i in rr.values.issues if i[0] != "ROW_SHORT"] + [("CELL_PLACED", placed)]
 
 
 def _read_active(stream: Stream, template: Template, region: TableRegion, out: TablesRead) -> None:
@@ -156,10 +258,11 @@ def _read_active(stream: Stream, template: Template, region: TableRegion, out: T
     hits = [h for _, _, h in located]
     stops = _stops(hits, region)
     out.found["active"] = any(hits)
+    rows: list[RowRead] = []
     for (spec, _, hit), stop in zip(located, stops, strict=True):
         assert spec is not None
-        rr = RowRead("active", spec.key, spec.cell_keys, spec.label, hit)
-        if hit:
+        rr = RowRead("active", spec.key, spec.cell_keys, spec.label, hit, columns=spec.columns)
+        if hit and _attached(stream, hit):
             kinds: list[Kind] = [c.kind for c in spec.columns]
             rr.values = _read_row(stream, hit, stop, lambda pieces, k=kinds: row_values(pieces, k, []))
             rr.where = stream.where_at(stream.to_text(hit.start))
@@ -170,7 +273,13 @@ def _read_active(stream: Stream, template: Template, region: TableRegion, out: T
                     out.amount_units[spec.cell_key(col.key)] = unit
                     if unit == "元":
                         _to_wan(rr.values, i)
-        out.rows.append(rr)
+        elif hit:
+            rr.loose = True
+        rows.append(rr)
+    out.rows.extend(rows)
+    if out.found["active"]:
+        _, cells = leftovers(stream, stream.to_text(region.lo), stream.to_text(region.hi), _claimed(stream, rows))
+        _fill_short(rows, cells, "active", out, costs=False)
 
 
 def _header_unit(stream: Stream, label: str, region: TableRegion) -> str:
@@ -221,8 +330,8 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
         specs.append((r, r.key, [r.label, *r.aliases], r.ordinal))
     if template.id == "2021":
         # A 2021 report on the old single-row （六）其他处理 layout: read the row as the group subtotal.
-        sub_hits = [find_label(stream, [r.label], region.lo, region.hi) for r in rows if r.key.startswith("other.")]
-        if not any(sub_hits[:2]):
+        subs = [r for r in rows if r.key.startswith("other.")][:2]
+        if not any(_evidenced(stream, r, rows, region) for r in subs):
             specs = [s for s in specs if not (s[0] and s[0].key.startswith("other."))]
             out.layout["table3_layout"] = "2019"
         else:
@@ -247,11 +356,14 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
             )
     first_table = next((stream.segment_at(stream.to_text(h.end - 1)).table for h in hits if h), None)
     header_cols = _header_cols(first_table, [c.label for c in template.requests_columns])
-    for (spec, key, hit), stop in zip(located, stops, strict=True):
+    by_key = {c.key: c for c in (*template.requests_columns, *template.extension_columns)}
+    row_columns = tuple(by_key[c] for c in columns)
+    read: list[tuple[int, RowRead]] = []
+    for index, ((spec, key, hit), stop) in enumerate(zip(located, stops, strict=True)):
         keys = tuple(f"requests.{key}.{c}" for c in columns)
         official = spec.official_label if spec else key
-        rr = RowRead("requests", key, keys, official, hit)
-        if hit:
+        rr = RowRead("requests", key, keys, official, hit, columns=row_columns)
+        if hit and _attached(stream, hit):
             seg = stream.segment_at(stream.to_text(hit.end - 1))
             cols = header_cols if seg.table is first_table else None
             rr.values = _read_row(
@@ -261,9 +373,54 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
             out.junk.extend(p for p in rr.values.junk if not p.is_cell)
             if spec is None and not any(v for r in rr.values.readings for v in r.values if v and v.value is not None):
                 continue
+        elif hit:
+            if spec is None:
+                continue  # a group label printed apart: nothing of its own to read
+            rr.loose = True
         elif spec is None:
             continue
-        out.rows.append(rr)
+        read.append((index, rr))
+    out.rows.extend(rr for _, rr in read)
+    if not out.found["requests"]:
+        return
+    table_rows = [rr for _, rr in read]
+    claimed = _claimed(stream, table_rows)
+    starts = [h.start for h in hits if h]
+    header_at = _requests_header_start(stream, region)
+    lo = min([*starts, *([header_at] if header_at is not None else [])], default=region.lo)
+    numbers, cells = leftovers(stream, stream.to_text(lo), stream.to_text(region.hi), claimed, min_values=3)
+    _fill_short(table_rows, cells, "requests", out, costs=True)
+    anchors = [Anchor(i, stream.to_text(rr.hit.start)) for i, rr in read if rr.values is not None and rr.hit]
+    open_rows = [
+        OpenRow(i, rr.row, rr.keys, fold(rr.official), stream.to_text(rr.hit.start) if rr.hit else None)
+        for i, rr in read
+        if rr.values is None and not rr.row.endswith("subtotal")
+    ]
+    orphans = [Orphan(n, row_values(n.pieces, kinds, sums)) for n in numbers]
+    labels = [fold(spec.official_label) for spec, _, _ in located if spec is not None]
+    placements, unplaced = place(anchors, open_rows, orphans, labels)
+    out.placements.extend(placements)
+    out.unplaced.extend(unplaced)
+
+
+NGRAM = 5
+
+
+def _evidenced(stream: Stream, row: RowSpec, rows: tuple[RowSpec, ...], region: TableRegion) -> bool:
+    """Whether a row's label, or a piece of it no other label has, is printed in the region (a
+    wrapped label comes out of some conversions in pieces)."""
+    if find_label(stream, [row.label], region.lo, region.hi):
+        return True
+    label = fold(row.label)
+    others = "|".join(fold(r.label) for r in rows if r is not row)
+    window = stream.folded[region.lo : region.hi]
+    grams = {label[i : i + NGRAM] for i in range(len(label) - NGRAM + 1)}
+    return any(g not in others and g in window for g in grams)
+
+
+def _requests_header_start(stream: Stream, region: TableRegion) -> int | None:
+    found = [p for w in ("申请人情况", "本列数据的勾稽关系") if (p := stream.folded.find(w, region.lo, region.hi)) >= 0]
+    return min(found) if found else None
 
 
 def _printed_columns(template: Template, header: str) -> list[str]:
