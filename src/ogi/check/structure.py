@@ -3,9 +3,9 @@ template; extra or misplaced values; text inside a table that is not part of the
 
 from __future__ import annotations
 
+from ogi.extract.align import Placement
 from ogi.extract.normalize import fold
 from ogi.extract.tables import APPEALS_HEADER as APPEALS_WORDS
-from ogi.extract.align import Placement
 from ogi.extract.tables import RowRead, TablesRead
 from ogi.model import Finding, Report
 from ogi.model.template import Template

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from ogi.extract.align import settle
 from ogi.extract.detect import detect_template
 from ogi.extract.metadata import read_metadata
 from ogi.extract.normalize import fold
 from ogi.extract.plausible import score
 from ogi.extract.readings import Reading
 from ogi.extract.sections import SectionHit, locate_sections, section_texts
-from ogi.extract.align import settle
 from ogi.extract.solve import Resolved, RowChoice, Witness, solve
 from ogi.extract.stream import Stream
 from ogi.extract.tables import RowRead, TableRegion, TablesRead, read_tables
