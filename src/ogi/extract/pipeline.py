@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ogi.extract.align import settle
 from ogi.extract.detect import detect_template
-from ogi.extract.metadata import read_metadata
+from ogi.extract.metadata import Metadata, read_metadata
 from ogi.extract.normalize import fold
 from ogi.extract.plausible import score
 from ogi.extract.readings import Reading
@@ -117,6 +117,19 @@ def _says(keys: tuple[str, ...], reading: Reading, witness: Witness) -> bool | N
     return None if unknown else False
 
 
+def _dates_meta(meta: Metadata) -> dict[str, list[dict[str, str]]]:
+    """The dates seen, where there is more than the one taken: every candidate, and the stamps
+    left aside."""
+    own = [d for d in meta.dates if d.kind != "stamp"]
+    stamps = [d for d in meta.dates if d.kind == "stamp"]
+    out: dict[str, list[dict[str, str]]] = {}
+    if len({d.date for d in own}) > 1:
+        out["published_candidates"] = [{"date": d.date.isoformat(), "kind": d.kind, "where": d.where} for d in own]
+    if stamps:
+        out["published_stamps"] = [{"date": d.date.isoformat(), "where": d.where} for d in stamps]
+    return out
+
+
 def _level(agency: str | None) -> str | None:
     return classify_level(agency) if agency else None
 
@@ -192,7 +205,13 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
         meta={
             "title": meta.title,
             "agency_source": meta.agency_where,
+            **(
+                {"agency_printed": meta.agency_printed, "agency_change": meta.agency_change}
+                if meta.agency_printed
+                else {}
+            ),
             "published_source": meta.published_where,
+            **_dates_meta(meta),
             "template_scores": detection.scores,
             "template_by_year": detection.by_year,
             **{k: v for k, v in document.meta.items() if k not in ("title",)},

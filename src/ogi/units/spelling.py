@@ -1,10 +1,12 @@
 """Place names a conversion misspelled: 沐阳县 printed for 沭阳县.
 
 Text taken out of a PDF, or read by OCR, sometimes swaps a character for one that looks alike. A
-county- or city-level place in an agency name that the division table does not hold, one character
-away from exactly one name of the same length and suffix that it does hold (under the same parent
-when the name prints one), is read as that name. The caller reports the correction: a corrected
-name is a choice, never a silent one.
+county- or city-level place in an agency name that the division table does not hold is compared
+with the names it does hold of the same length and suffix: those one character away (under the
+same parent when the name prints one) are the candidates. One candidate is the reading; several
+(there are dozens of ``X阳县``) are narrowed by the document's own text, which usually prints the
+right name or its city somewhere else; still several, and nothing is corrected. The caller reports
+every correction: a corrected name is a choice, never a silent one.
 """
 
 from __future__ import annotations
@@ -48,8 +50,9 @@ def _names_by_shape() -> dict[tuple[int, str], tuple[list[str], list[str]]]:
     return out
 
 
-def correct_place(agency: str) -> Correction | None:
-    """The agency name with a misspelled place corrected, when exactly one division fits."""
+def correct_place(agency: str, context: str = "") -> Correction | None:
+    """The agency name with a misspelled place corrected, when exactly one division fits (after
+    ``context``, the document's text, has had its say)."""
     db = divisions()
     name = fold_name(agency)
     pos = 0
@@ -65,13 +68,35 @@ def correct_place(agency: str) -> Correction | None:
             return None
         names, codes = _names_by_shape().get((len(token), token[-1]), ([], []))
         found = process.extract(token, names, scorer=Hamming.distance, score_cutoff=1, limit=None)
-        fits = {codes[i] for _, _, i in found if not parents or db.nodes[codes[i]][2] in parents}
+        fits = sorted({codes[i] for _, _, i in found if not parents or db.nodes[codes[i]][2] in parents})
+        if len(fits) > 1 and context:
+            fits = _named_in(fits, fold_name(context))
         if len(fits) != 1:
             return None
-        code = fits.pop()
+        code = fits[0]
         right = db.nodes[code][0]
         return Correction(token, right, code, agency.replace(token, right, 1))
     return None
+
+
+def _named_in(codes: list[str], context: str) -> list[str]:
+    """The candidates the text names best: the place itself, else its city or province."""
+    db = divisions()
+
+    def score(code: str) -> int:
+        name, _, parent = db.nodes[code]
+        if name in context or (db.short_of.get(code) or "\0") in context:
+            return 2
+        while parent:
+            pname = db.nodes[parent][0]
+            if pname in context or (db.short_of.get(parent) or "\0") in context:
+                return 1
+            parent = db.nodes[parent][2]
+        return 0
+
+    scores = {c: score(c) for c in codes}
+    top = max(scores.values())
+    return [c for c in codes if scores[c] == top] if top else codes
 
 
 __all__ = ["Correction", "correct_place"]
