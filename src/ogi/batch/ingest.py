@@ -1,8 +1,9 @@
 """Ingest folders of reports into the store: hash, skip what is known, parse in parallel, write.
 
 Files are hashed in the main process before anything is parsed, so an unchanged file costs one
-read. Parsing runs in worker processes calling the pure :func:`ogi.parse_bytes` (plus flattening
-into rows); only the main process writes, in small batches of one transaction each, so a killed
+read. Parsing runs in worker processes calling the pure :func:`ogi.parse_all_bytes` (plus flattening
+into rows; a file holding several reports gives a row per report, with its part and line or page
+range); only the main process writes, in small batches of one transaction each, so a killed
 run loses at most the batch in flight and a re-run picks it up. A file that cannot be parsed is
 recorded with its reason and never stops the batch; a worker that dies (a reader crashing on a
 file) is replaced and the files it held are retried one by one.
@@ -88,7 +89,7 @@ def _forked_pool(workers: int) -> Executor | None:
     return pool
 
 
-def _isolated(job: tuple[Path, str, bytes]) -> ReportRows | str | None:
+def _isolated(job: tuple[Path, str, bytes]) -> list[ReportRows] | str | None:
     """Parse one file in a fresh process of its own, after a worker died holding it; None when
     that one dies too."""
     path, _, data = job
@@ -235,7 +236,7 @@ class _Run:
             self.result.unchanged += 1
         self.bar.advance(self.task)
 
-    def _collect(self, job: tuple[Path, str, bytes], outcome: ReportRows | str | None) -> None:
+    def _collect(self, job: tuple[Path, str, bytes], outcome: list[ReportRows] | str | None) -> None:
         path, sha, data = job
         if outcome is None:
             # Not stored as a failed document: a dying process may be the machine (memory), not the
@@ -252,8 +253,7 @@ class _Run:
             for entry, added in zip(self.buffer, self.store.add_many(self.buffer), strict=True):
                 if added.status == "added":
                     self.result.added += 1
-                    if entry.rows and entry.rows.report["agency_id"]:
-                        self.touched.add(entry.rows.report["agency_id"])
+                    self.touched.update(r.report["agency_id"] for r in entry.rows or [] if r.report["agency_id"])
                     self.result.new_versions += (added.version or 1) > 1
                 elif added.status == "failed":
                     self.result.failed.append((entry.path, entry.error or "failed"))

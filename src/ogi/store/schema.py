@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE documents (
@@ -95,8 +95,16 @@ CREATE TABLE cross_findings (
 CREATE VIEW unit_reports AS SELECT * FROM reports WHERE unit;
 """
 
+# A file may hold several reports (a compiled volume, a crawler dump of a column): each report row
+# says which part of its document it is and where it lies (``lines 12–240``, ``pages 3–9``).
+_V2 = """
+ALTER TABLE reports ADD COLUMN part INTEGER DEFAULT 1;
+ALTER TABLE reports ADD COLUMN parts INTEGER DEFAULT 1;
+ALTER TABLE reports ADD COLUMN source_range VARCHAR;
+"""
+
 # Index i migrates a version-i database to version i + 1; version 0 is an empty file.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 
 
 def _current_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -30,12 +30,12 @@ from ogi.store.rows import ReportRows
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One file to record: where it was found, its hash and bytes, and what parsing made of it
-    (rows, or the reason it failed)."""
+    (the rows of each report it holds, or the reason it failed)."""
 
     path: str
     sha256: str
     data: bytes
-    rows: ReportRows | None
+    rows: list[ReportRows] | None
     error: str | None = None
 
 
@@ -66,15 +66,23 @@ _REPORT_TYPES: dict[str, str] = {
     "warnings": "INTEGER",
     "null_cells": "INTEGER",
     "meta": "VARCHAR",
+    "part": "INTEGER",
+    "parts": "INTEGER",
+    "source_range": "VARCHAR",
 }
 
 Series = tuple[str, str | None, int | None]
 
 
-def _versions(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry]) -> tuple[list[int], list[int], set[int]]:
-    """Each entry's version; the stored report ids they supersede; the indexes of entries that a
-    later entry of the same series in this batch supersedes."""
-    paths = sorted({e.path for e in entries})
+ReportOf = tuple[Entry, ReportRows]
+"""One report of a file: a file of several reports gives several."""
+
+
+def _versions(con: duckdb.DuckDBPyConnection, entries: Sequence[ReportOf]) -> tuple[list[int], list[int], set[int]]:
+    """Each report's version; the stored report ids they supersede; the indexes of reports that a
+    later report of the same series in this batch supersedes (never one of the same file: the
+    parts of a compiled volume stand side by side)."""
+    paths = sorted({e.path for e, _ in entries})
     stored: dict[Series, tuple[int, list[int], int | None]] = {}
     for path, agency_id, year, top, current in con.execute(
         "SELECT path, agency_id, year, max(version), list(id) FILTER (WHERE current) FROM reports "
@@ -85,13 +93,12 @@ def _versions(con: duckdb.DuckDBPyConnection, entries: Sequence[Entry]) -> tuple
     versions: list[int] = []
     superseded: list[int] = []
     replaced: set[int] = set()
-    for index, e in enumerate(entries):
-        assert e.rows is not None
-        series = (e.path, e.rows.report["agency_id"], e.rows.report["year"])
+    for index, (e, rows) in enumerate(entries):
+        series = (e.path, rows.report["agency_id"], rows.report["year"])
         top, current, earlier = stored.get(series, (0, [], None))
         versions.append(top + 1)
         superseded.extend(current)
-        if earlier is not None:
+        if earlier is not None and entries[earlier][0].sha256 != e.sha256:
             replaced.add(earlier)
         stored[series] = (top + 1, [], index)
     return versions, superseded, replaced
@@ -108,18 +115,18 @@ def write_batch(
             "sha256": ("VARCHAR", [e.sha256 for e in entries]),
             "path": ("VARCHAR", [e.path for e in entries]),
             "stored": ("VARCHAR", [stored_name(e.sha256, e.path) for e in entries]),
-            "format": ("VARCHAR", [e.rows.report["format"] if e.rows else None for e in entries]),
+            "format": ("VARCHAR", [e.rows[0].report["format"] if e.rows else None for e in entries]),
             "size": ("BIGINT", [len(e.data) for e in entries]),
             "ingested_at": ("TIMESTAMP", [now] * len(entries)),
             "status": ("VARCHAR", ["ok" if e.rows else "failed" for e in entries]),
             "error": ("VARCHAR", [e.error for e in entries]),
         },
     )
-    done: dict[str, Added] = {e.sha256: Added(e.sha256, "failed") for e in entries if e.rows is None}
-    ok = [e for e in entries if e.rows is not None]
+    done: dict[str, Added] = {e.sha256: Added(e.sha256, "failed") for e in entries if not e.rows}
+    ok: list[ReportOf] = [(e, rows) for e in entries if e.rows for rows in e.rows]
     if not ok:
         return done
-    reports = [e.rows.report for e in ok if e.rows]
+    reports = [rows.report for _, rows in ok]
     ids = [r[0] for r in con.execute("SELECT nextval('report_id_seq') FROM range(?)", [len(ok)]).fetchall()]
     versions, superseded, replaced = _versions(con, ok)
     if superseded:
@@ -127,8 +134,8 @@ def write_batch(
     current = [i not in replaced for i in range(len(ok))]
     report_cols: dict[str, tuple[str, list[Any]]] = {
         "id": ("BIGINT", ids),
-        "sha256": ("VARCHAR", [e.sha256 for e in ok]),
-        "path": ("VARCHAR", [e.path for e in ok]),
+        "sha256": ("VARCHAR", [e.sha256 for e, _ in ok]),
+        "path": ("VARCHAR", [e.path for e, _ in ok]),
         "version": ("INTEGER", versions),
         "current": ("BOOLEAN", current),
         # Publisher-less reports stand alone; the others are ranked by _choose_units below.
@@ -141,8 +148,8 @@ def write_batch(
     _choose_units(con, {(r["agency_id"], r["year"]) for r in reports if r["agency_id"] is not None})
     _write_cells(con, ids, ok)
     _write_children(con, ids, ok)
-    for rid, version, e in zip(ids, versions, ok, strict=True):
-        done[e.sha256] = Added(e.sha256, "added", rid, version)
+    for rid, version, (e, _) in zip(ids, versions, ok, strict=True):
+        done.setdefault(e.sha256, Added(e.sha256, "added", rid, version))
     return done
 
 
@@ -162,8 +169,8 @@ def _choose_units(con: duckdb.DuckDBPyConnection, groups: set[tuple[str, int | N
     con.execute("UPDATE reports SET unit = list_contains($2, id) WHERE id IN (SELECT unnest($1))", [members, best])
 
 
-def _write_cells(con: duckdb.DuckDBPyConnection, ids: list[int], entries: Sequence[Entry]) -> None:
-    rows = [e.rows for e in entries if e.rows]
+def _write_cells(con: duckdb.DuckDBPyConnection, ids: list[int], entries: Sequence[ReportOf]) -> None:
+    rows = [r for _, r in entries]
     if not any(r.cell_keys for r in rows):
         return
     append(
@@ -181,13 +188,12 @@ def _write_cells(con: duckdb.DuckDBPyConnection, ids: list[int], entries: Sequen
     )
 
 
-def _write_children(con: duckdb.DuckDBPyConnection, ids: list[int], entries: Sequence[Entry]) -> None:
+def _write_children(con: duckdb.DuckDBPyConnection, ids: list[int], entries: Sequence[ReportOf]) -> None:
     findings: list[tuple[Any, ...]] = []
     sections: list[tuple[Any, ...]] = []
-    for rid, e in zip(ids, entries, strict=True):
-        assert e.rows is not None
-        findings.extend((rid, *f) for f in e.rows.findings)
-        sections.extend((rid, *s) for s in e.rows.sections)
+    for rid, (_, rows) in zip(ids, entries, strict=True):
+        findings.extend((rid, *f) for f in rows.findings)
+        sections.extend((rid, *s) for s in rows.sections)
     if findings:
         types = {"report_id": "BIGINT", "rule": "VARCHAR", "severity": "VARCHAR", "keys": "VARCHAR[]",
                  "message": "VARCHAR", "expected": "VARCHAR", "printed": "VARCHAR"}  # fmt: skip
