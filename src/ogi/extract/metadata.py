@@ -79,25 +79,36 @@ def _titles(doc: Document) -> list[tuple[str, str]]:
     out = []
     if doc.meta.get("title"):
         out.append((doc.meta["title"], "metadata 标题"))
-    paragraphs = [b for b in doc.blocks[:10] if isinstance(b, Paragraph)]
-    for i, p in enumerate(paragraphs[:6]):
-        text = p.text.strip()
-        if "报告" in text and "政府信息公开" in text and len(text) <= 60:
-            out.append((text, str(p.where)))
+    paragraphs = [b.text.strip() for b in doc.blocks[:10] if isinstance(b, Paragraph)]
+    wheres = [str(b.where) for b in doc.blocks[:10] if isinstance(b, Paragraph)]
+    for i in range(min(len(paragraphs), 6)):
+        joined = _joined(paragraphs, i)
+        if joined is None:
             continue
-        # A title broken over lines: "…办事处2020年" + "政府信息公开工作年度报告",
-        # "2025 年上海市人民政府办公厅政府信息公开" + "工作年度报告".
-        joined = text
-        for nxt in paragraphs[i + 1 : i + TITLE_LINES]:
-            part = nxt.text.strip()
-            if len(text) > TITLE_PART_MAX or len(part) > TITLE_PART_MAX or "报告" in text:
-                break
-            joined += part
-            if "报告" in part:
-                if "政府信息公开" in joined and len(joined) <= TITLE_MAX:
-                    out.append((joined, str(p.where)))
-                break
+        text, end = joined
+        # A line before the title ("正文", a converter's word) is no part of it when the title
+        # starting on the next line still names the agency.
+        later = _joined(paragraphs, i + 1)
+        if end > i and later and later[1] == end and _agency_year(later[0])[0]:
+            continue
+        out.append((text, wheres[i]))
     return out
+
+
+def _joined(paragraphs: list[str], i: int) -> tuple[str, int] | None:
+    """A title starting at paragraph ``i``, on up to three lines ("…办事处2020年" +
+    "政府信息公开工作年度报告"), and the paragraph it ends on."""
+    joined = ""
+    for k, text in enumerate(paragraphs[i : i + TITLE_LINES]):
+        if k and (len(text) > TITLE_PART_MAX or "报告" in joined):
+            return None
+        joined += text
+        if "报告" in text:
+            ok = "政府信息公开" in joined and len(joined) <= (60 if k == 0 else TITLE_MAX)
+            return (joined, i + k) if ok else None
+        if len(text) > TITLE_PART_MAX:
+            return None
+    return None
 
 
 def _agency_year(title: str) -> tuple[str | None, int | None]:

@@ -20,6 +20,7 @@ from ogi.units import classify_level, resolve_region
 
 REQUESTS_START = ("本列数据的勾稽关系", "申请人情况", "本年新收政府信息公开申请数量")
 APPEALS_START = ("行政复议",)
+ACTIVE_START = "第二十条"
 
 
 def _regions(stream: Stream, hits: list[SectionHit]) -> dict[str, TableRegion]:
@@ -36,8 +37,12 @@ def _regions(stream: Stream, hits: list[SectionHit]) -> dict[str, TableRegion]:
     p_start = at["appeals"].start if "appeals" in at else first(APPEALS_START, r_lo)
     p_lo = at["appeals"].end if "appeals" in at else (p_start or end)
     p_hi = at["problems"].start if "problems" in at else (at["other"].start if "other" in at else end)
+    a_hi = r_start if r_start is not None else end
+    # Table 二 opens with its first sub-table heading: the prose before it may name its rows ("规章0件").
+    opening = stream.folded.find(fold(ACTIVE_START), a_lo, a_hi)
+    a_lo = opening if opening >= 0 else a_lo
     return {
-        "active": TableRegion(a_lo, r_start if r_start is not None else end),
+        "active": TableRegion(a_lo, a_hi),
         "requests": TableRegion(r_lo, p_start if p_start is not None else end),
         "appeals": TableRegion(p_lo, max(p_hi, p_lo)),
     }
