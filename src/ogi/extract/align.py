@@ -60,12 +60,19 @@ class OpenRow:
     """Folded official label with its ordinal."""
     loose_at: int | None = None
     """Text position of its label when printed apart from any number."""
+    cost: float = 0.0
+    """Added to a placement that uses it: a group's printed subtotal (a local variant) is a less
+    likely reading of a group-label row than the group's own first row."""
+    reserved: Orphan | None = None
+    """Only this orphan may take it (a group subtotal, for the row printed under the group label)."""
 
 
 @dataclass(slots=True)
 class Orphan:
     numbers: NumberRow
     values: RowValues
+    group: str | None = None
+    """Printed under a group label (``（三）不予公开 | 0 | …``): a row of that group, or its subtotal."""
 
 
 @dataclass(slots=True)
@@ -166,7 +173,14 @@ def _maps(
 
 def _allowed(rows: list[OpenRow], orphan: Orphan, labels: Sequence[str]) -> set[int]:
     pieces = [f for f in orphan.numbers.fragments if informative(f, labels)]
-    return {i for i, r in enumerate(rows) if all(_holds(r.label, f) for f in pieces)}
+    out = set()
+    for i, r in enumerate(rows):
+        if r.reserved is not None:
+            if r.reserved is orphan:
+                out.add(i)
+        elif (orphan.group is None or r.row.startswith(orphan.group + ".")) and all(_holds(r.label, f) for f in pieces):
+            out.add(i)
+    return out
 
 
 def _injections(allowed: list[set[int]], n: int) -> list[tuple[int, ...]]:
@@ -209,7 +223,7 @@ def _readings(rows: list[OpenRow], orphans: list[Orphan], maps: list[tuple[int, 
             if ok:
                 readings.append(Reading(tuple(values), sum(r.score for r in combo)))
                 kept_maps.append(m)
-    costs = [0.0] * len(readings)
+    costs = [sum(rows[j].cost for j in m) for m in kept_maps if m is not None]
     readings.append(Reading((None,) * total, -1000.0))
     costs.append(UNPLACED_COST)
     kept_maps.append(None)

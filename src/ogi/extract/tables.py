@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ogi.extract.align import Anchor, OpenRow, Orphan, Placement, place
-from ogi.extract.leftovers import LooseCell, leftovers
+from ogi.extract.leftovers import LooseCell, NumberRow, leftovers
 from ogi.extract.locate import ORDINAL_BEFORE, Hit, find_label, find_sequence
 from ogi.extract.loose import ShortRow, fill, short_count
 from ogi.extract.normalize import fold
@@ -385,18 +385,18 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
         return
     table_rows = [rr for _, rr in read]
     claimed = _claimed(stream, table_rows)
-    starts = [h.start for h in hits if h]
-    header_at = _requests_header_start(stream, region)
-    lo = min([*starts, *([header_at] if header_at is not None else [])], default=region.lo)
+    lo = _table_start(stream, region, [h.start for h in hits if h])
     numbers, cells = leftovers(stream, stream.to_text(lo), stream.to_text(region.hi), claimed, min_values=3)
     _fill_short(table_rows, cells, "requests", out, costs=True)
+    orphans = [Orphan(n, row_values(n.pieces, kinds, sums)) for n in numbers]
+    reserved = _group_rows(stream, read, orphans)
     anchors = [Anchor(i, stream.to_text(rr.hit.start)) for i, rr in read if rr.values is not None and rr.hit]
     open_rows = [
         OpenRow(i, rr.row, rr.keys, fold(rr.official), stream.to_text(rr.hit.start) if rr.hit else None)
         for i, rr in read
         if rr.values is None and not rr.row.endswith("subtotal")
     ]
-    orphans = [Orphan(n, row_values(n.pieces, kinds, sums)) for n in numbers]
+    open_rows += reserved
     labels = [fold(spec.official_label) for spec, _, _ in located if spec is not None]
     placements, unplaced = place(anchors, open_rows, orphans, labels)
     out.placements.extend(placements)
@@ -404,6 +404,25 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
 
 
 NGRAM = 5
+SUBTOTAL_COST = 0.25
+
+
+def _group_rows(stream: Stream, read: list[tuple[int, RowRead]], orphans: list[Orphan]) -> list[OpenRow]:
+    """A row printed under its group label only (``（三）不予公开 | 0 | 0 | …``) is the group's
+    subtotal (a local variant) — or, where a row of the group has no numbers, that row, its own
+    label lost. Such a row becomes an orphan of the group, with the subtotal as a costlier slot."""
+    empty = {rr.row.split(".")[0] for _, rr in read if rr.values is None and "." in rr.row}
+    out: list[OpenRow] = []
+    for i, rr in read:
+        group = rr.row.removesuffix(".subtotal")
+        if not rr.row.endswith(".subtotal") or rr.values is None or rr.hit is None or group not in empty:
+            continue
+        numbers = NumberRow(stream.to_text(rr.hit.start), (rr.hit.printed,), rr.values.pieces, rr.where or Where())
+        orphan = Orphan(numbers, rr.values, group)
+        orphans.append(orphan)
+        out.append(OpenRow(i, rr.row, rr.keys, fold(rr.official), cost=SUBTOTAL_COST, reserved=orphan))
+        rr.values = None
+    return out
 
 
 def _evidenced(stream: Stream, row: RowSpec, rows: tuple[RowSpec, ...], region: TableRegion) -> bool:
@@ -418,9 +437,17 @@ def _evidenced(stream: Stream, row: RowSpec, rows: tuple[RowSpec, ...], region: 
     return any(g not in others and g in window for g in grams)
 
 
-def _requests_header_start(stream: Stream, region: TableRegion) -> int | None:
+def _table_start(stream: Stream, region: TableRegion, starts: list[int]) -> int:
+    """Where table 三 begins: its header, its first grid cell or its first row label, whichever
+    comes first; the prose before it is not searched for rows of numbers."""
     found = [p for w in ("申请人情况", "本列数据的勾稽关系") if (p := stream.folded.find(w, region.lo, region.hi)) >= 0]
-    return min(found) if found else None
+    i = stream.index_at(stream.to_text(region.lo))
+    while i < len(stream.segments) and stream.to_folded(stream.segments[i].start) < region.hi:
+        if stream.segments[i].is_cell:
+            found.append(stream.to_folded(stream.segments[i].start))
+            break
+        i += 1
+    return min([*starts, *found], default=region.lo)
 
 
 def _printed_columns(template: Template, header: str) -> list[str]:

@@ -38,6 +38,7 @@ SHAPES: tuple[str, ...] = (
     "title_lines",
     "all",
 )
+HEAVY = 3
 NOTES = {
     "made": "其中修订{n}件",
     "new_made": "其中修订{n}件",
@@ -59,6 +60,8 @@ class Row:
 class Doc:
     """The report as lines, tables as rows until printed, so that damage can move things around."""
 
+    agency: str = ""
+    year: int = 0
     head: list[str] = field(default_factory=list)
     active: list[tuple[str, list[Row]]] = field(default_factory=list)
     """(sub-table heading, header row + data rows)."""
@@ -78,7 +81,7 @@ def _footer(doc: Doc) -> str:
 
 def _build(report: ReportLike, t: Template, rng: random.Random) -> Doc:
     values = cell_texts(t, report.cells)
-    doc = Doc()
+    doc = Doc(agency=report.agency, year=report.year)
     doc.head = [f"{report.agency}{report.year}年政府信息公开工作年度报告", ""]
     for s in t.sections:
         doc.sections[s.key] = [s.ordinal + s.text, *(p for p in report.sections.get(s.key, "").split("\n") if p)]
@@ -137,20 +140,22 @@ def _print(doc: Doc, t: Template) -> str:
 
 def _unlabelled(doc: Doc, t: Template, rng: random.Random) -> None:
     rows = [i for i, x in enumerate(doc.requests) if isinstance(x, Row)]
-    for i in sorted(rng.sample(rows, rng.randint(1, 3)), reverse=True):
+    inserts: list[tuple[int, list[str]]] = []
+    for i in rng.sample(rows, rng.randint(1, HEAVY)):
         row = doc.requests[i]
         assert isinstance(row, Row)
-        label = row.labels[-1]
+        label = row.labels.pop()
         cut = rng.randint(2, max(2, len(label) - 2))
-        mode = rng.choice(("loose_before", "loose_after", "fragment", "gone", "loose_far"))
-        row.labels = row.labels[:-1]
         loose = [label[:cut], label[cut:]] if len(label) > 6 else [label]
+        mode = rng.choice(("loose_before", "loose_after", "fragment", "gone", "loose_far"))
         if mode == "fragment" and len(label) > 8:
             row.labels.append(label[cut:])
             loose = [label[:cut]]
         elif mode == "gone":
             loose = []
-        at = {"loose_before": i, "loose_after": i + 1, "fragment": i, "gone": i}.get(mode, max(0, i - rng.randint(1, 4)))
+        at = {"loose_after": i + 1, "loose_far": max(0, i - rng.randint(1, 4))}.get(mode, i)
+        inserts.append((at, loose))
+    for at, loose in sorted(inserts, key=lambda x: x[0], reverse=True):
         doc.requests[at:at] = loose
 
 
@@ -164,10 +169,6 @@ def _fragments(doc: Doc, t: Template, rng: random.Random) -> None:
             out += ["", _footer(doc), caption, garbled, "|" + "---|" * width]
         out.append(x)
     doc.requests = out
-    for _, rows in doc.active:
-        for r in rows[1:]:
-            if rng.random() < 0.3:
-                r.labels[0] = r.labels[0]  # the active table stays whole: its captions come below
     if rng.random() < 0.5:
         doc.active_loose.append("## 表二：主动公开政府信息情况")
 
@@ -222,10 +223,11 @@ def _old_labels(doc: Doc, t: Template, rng: random.Random) -> None:
 
 
 def _title_lines(doc: Doc, t: Template, rng: random.Random) -> None:
-    title = doc.head[0]
-    year = title[len(title) - len("年政府信息公开工作年度报告") - 4 :][:4]
-    agency = title[: title.index(year)]
-    lines = [f"{year} 年{agency}政府信息公开", "工作年度报告"] if rng.random() < 0.5 else [f"{agency}{year}", "年政府信息公开工作年度报告"]
+    agency, year = doc.agency, doc.year
+    if rng.random() < 0.5:
+        lines = [f"{year} 年{agency}政府信息公开", "工作年度报告"]
+    else:
+        lines = [f"{agency}{year}", "年政府信息公开工作年度报告"]
     stamp = rng.choice(("采集时间：2026-05-04 10:20:00", "fetched 2026-05-04T10:20:00Z", "保存时间：2026年5月4日"))
     doc.head = [*(["正文"] if rng.random() < 0.5 else []), *lines, ""]
     if rng.random() < 0.5:
