@@ -102,7 +102,7 @@ def _silently_wrong(template: str, seed: int, shape: str) -> list[str]:
         if cell.value is None and cell.flag == "missing":
             continue
         wrong.append(f"{key}: {value} read as {cell.value} ({cell.flag}, alternatives {cell.alternatives})")
-    flagged = any(f.rule in ("AGENCY_CORRECTED", "MISSING_AGENCY") for f in report.findings)
+    flagged = any(f.rule in ("AGENCY_CORRECTED", "AGENCY_UNCERTAIN", "MISSING_AGENCY") for f in report.findings)
     if report.agency != rep.agency and not flagged:
         wrong.append(f"agency {rep.agency} read as {report.agency}")
     if (report.year, report.published) != (rep.year, rep.published):

@@ -37,6 +37,17 @@ def check_metadata(report: Report) -> list[Finding]:
                 f"地名记为「{report.agency}」。请核对原文。",
             )
         )
+    if doubt := meta.get("agency_candidates"):
+        out.append(
+            Finding(
+                rule="AGENCY_UNCERTAIN",
+                severity="warning",
+                printed=report.agency,
+                expected=" 或 ".join(doubt),
+                message=f"机关名称「{report.agency}」中的地名不在行政区划表中，可能是转换时的错字，"
+                f"最接近的有{'、'.join(doubt)}，无法确定，按原文记录。请核对原文。",
+            )
+        )
     candidates = meta.get("published_candidates") or []
     if candidates and report.published:
         out.append(_published_choice(report.published, candidates))

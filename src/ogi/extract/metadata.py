@@ -64,6 +64,8 @@ class Metadata:
     """The agency as printed, where :attr:`agency` differs from it."""
     agency_change: str | None = None
     """``abbreviation`` or ``misspelling``: why :attr:`agency` differs from what was printed."""
+    agency_doubt: tuple[str, ...] = ()
+    """Division names the agency's unknown place may be a misprint of, when nothing chose one."""
     dates: list[DateSeen] = field(default_factory=list)
 
 
@@ -139,9 +141,9 @@ def read_metadata(doc: Document) -> Metadata:
         text = " ".join(b.text for b in doc.blocks[:12] if isinstance(b, Paragraph))
         years = [int(y) for y in STATISTICAL_YEAR.findall(text)]
         year = max(set(years), key=years.count) if years else None
-    printed, change = None, None
+    printed, change, doubt = None, None, ()
     if agency:
-        printed, agency, change = _normalised(agency, doc)
+        printed, agency, change, doubt = _normalised(agency, doc)
     dates = _dates(doc, year)
     chosen = _choose(dates)
     return Metadata(
@@ -153,18 +155,20 @@ def read_metadata(doc: Document) -> Metadata:
         title_where if agency else None,
         printed,
         change,
+        doubt,
         dates,
     )
 
 
-def _normalised(agency: str, doc: Document) -> tuple[str | None, str, str | None]:
-    """(as printed when changed, the agency, why it changed)."""
+def _normalised(agency: str, doc: Document) -> tuple[str | None, str, str | None, tuple[str, ...]]:
+    """(as printed when changed, the agency, why it changed, the places it may be a misprint of)."""
     if full := expand_abbreviation(agency):
-        return agency, full, "abbreviation"
+        return agency, full, "abbreviation", ()
     context = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))[:20000]
-    if fixed := correct_place(agency, context):
-        return agency, fixed.agency, "misspelling"
-    return None, agency, None
+    fixed = correct_place(agency, context)
+    if fixed is not None and fixed.corrected:
+        return agency, fixed.agency, "misspelling", ()
+    return None, agency, None, fixed.candidates if fixed is not None else ()
 
 
 def _dates(doc: Document, year: int | None) -> list[DateSeen]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ogi.extract.align import settle
 from ogi.extract.detect import detect_template
-from ogi.extract.metadata import Metadata, read_metadata
+from ogi.extract.metadata import DateSeen, Metadata, read_metadata
 from ogi.extract.normalize import fold
 from ogi.extract.plausible import score
 from ogi.extract.readings import Reading
@@ -122,16 +124,24 @@ def _says(keys: tuple[str, ...], reading: Reading, witness: Witness) -> bool | N
     return None if unknown else False
 
 
-def _dates_meta(meta: Metadata) -> dict[str, list[dict[str, str]]]:
-    """The dates seen, where there is more than the one taken: every candidate, and the stamps
-    left aside."""
-    own = [d for d in meta.dates if d.kind != "stamp"]
-    stamps = [d for d in meta.dates if d.kind == "stamp"]
-    out: dict[str, list[dict[str, str]]] = {}
-    if len({d.date for d in own}) > 1:
-        out["published_candidates"] = [{"date": d.date.isoformat(), "kind": d.kind, "where": d.where} for d in own]
+def _who_when(meta: Metadata) -> dict[str, Any]:
+    """What the checks report about the agency and the date: the agency as printed where it was
+    read otherwise, the places a misprinted one may be, every publication date where they differ,
+    and the crawler stamps left aside."""
+    out: dict[str, Any] = {}
+    if meta.agency_printed:
+        out |= {"agency_printed": meta.agency_printed, "agency_change": meta.agency_change}
+    if meta.agency_doubt:
+        out["agency_candidates"] = list(meta.agency_doubt)
+    own: dict[str, DateSeen] = {}
+    for d in meta.dates:
+        if d.kind != "stamp":
+            own.setdefault(d.date.isoformat(), d)
+    if len(own) > 1:
+        out["published_candidates"] = [{"date": k, "kind": d.kind, "where": d.where} for k, d in own.items()]
+    stamps = [{"date": d.date.isoformat(), "where": d.where} for d in meta.dates if d.kind == "stamp"]
     if stamps:
-        out["published_stamps"] = [{"date": d.date.isoformat(), "where": d.where} for d in stamps]
+        out["published_stamps"] = stamps
     return out
 
 
@@ -210,13 +220,8 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
         meta={
             "title": meta.title,
             "agency_source": meta.agency_where,
-            **(
-                {"agency_printed": meta.agency_printed, "agency_change": meta.agency_change}
-                if meta.agency_printed
-                else {}
-            ),
             "published_source": meta.published_where,
-            **_dates_meta(meta),
+            **_who_when(meta),
             "template_scores": detection.scores,
             "template_by_year": detection.by_year,
             **{k: v for k, v in document.meta.items() if k not in ("title",)},

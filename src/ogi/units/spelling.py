@@ -32,10 +32,16 @@ class Correction:
     printed: str
     """The place as printed."""
     name: str
-    """The division name it stands for."""
+    """The division name it stands for ('' when several fit and nothing told them apart)."""
     code: str
     agency: str
-    """The whole agency name with the place corrected."""
+    """The whole agency name with the place corrected (as printed when not corrected)."""
+    candidates: tuple[str, ...] = ()
+    """The division names one character away, when more than one fits."""
+
+    @property
+    def corrected(self) -> bool:
+        return bool(self.name)
 
 
 @cache
@@ -52,7 +58,8 @@ def _names_by_shape() -> dict[tuple[int, str], tuple[list[str], list[str]]]:
 
 def correct_place(agency: str, context: str = "") -> Correction | None:
     """The agency name with a misspelled place corrected, when exactly one division fits (after
-    ``context``, the document's text, has had its say)."""
+    ``context``, the document's text, has had its say); uncorrected, with the candidates, when
+    several do; None when the name's places are all in the table or none is near."""
     db = divisions()
     name = fold_name(agency)
     pos = 0
@@ -71,8 +78,10 @@ def correct_place(agency: str, context: str = "") -> Correction | None:
         fits = sorted({codes[i] for _, _, i in found if not parents or db.nodes[codes[i]][2] in parents})
         if len(fits) > 1 and context:
             fits = _named_in(fits, fold_name(context))
-        if len(fits) != 1:
+        if not fits:
             return None
+        if len(fits) > 1:
+            return Correction(token, "", "", agency, tuple(db.full_name(c) for c in fits[:8]))
         code = fits[0]
         right = db.nodes[code][0]
         return Correction(token, right, code, agency.replace(token, right, 1))
