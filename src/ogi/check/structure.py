@@ -35,6 +35,10 @@ ISSUE_TEXT = {
         "「{label}」一行少印了数值，表格外单独一行印出的{detail}按顺序补入此行；"
         "所在列由勾稽关系、数值的注释或正文确定，无法确定的单元格标记为不确定。",
     ),
+    "ROW_CONTINUED": (
+        "info",
+        "「{label}」一行被分页截断，其余数值{detail}印在下一页的表格片段中，已按勾稽关系接回此行。",
+    ),
     "UNSPLITTABLE": ("error", "「{label}」一行的数字“{detail}”无法拆分为本行各列，数值记为空。"),
     "SPLIT_TOO_LONG": ("error", "「{label}」一行的连写数字“{detail}”过长，无法可靠拆分，数值记为空。"),
 }

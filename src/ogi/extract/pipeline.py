@@ -94,6 +94,7 @@ def _active_resolved(rr: RowRead, witnesses: list[Witness]) -> dict[str, Resolve
     if not readings:
         return {}
     said = None
+    before = readings
     for w in witnesses:
         if all(k in rr.keys for option in w.options for k in option):
             agree = [rd for rd in readings if _says(rr.keys, rd, w) is not False]
@@ -104,11 +105,11 @@ def _active_resolved(rr: RowRead, witnesses: list[Witness]) -> dict[str, Resolve
     out = {}
     for i, key in enumerate(rr.keys):
         p = best.values[i]
-        alts = sorted(
-            {(rd.values[i].value if rd.values[i] else None) for rd in ranked[1:]} - {p.value if p else None},
-            key=lambda v: (v is None, v),
-        )
-        out[key] = Resolved(p, p.value if p else None, alternatives=alts, witnessed=said if not alts else None)
+        seen = {(rd.values[i].value if rd.values[i] else None) for rd in ranked}
+        alts = sorted(seen - {p.value if p else None}, key=lambda v: (v is None, v))
+        was_open = len({(rd.values[i].value if rd.values[i] else None) for rd in before}) > 1
+        decided = said if said and was_open and not alts else None
+        out[key] = Resolved(p, p.value if p else None, alternatives=alts, witnessed=decided)
     return out
 
 
@@ -122,6 +123,12 @@ def _says(keys: tuple[str, ...], reading: Reading, witness: Witness) -> bool | N
         elif sum(v for v in got if v is not None) == witness.value:
             return True
     return None if unknown else False
+
+
+def _decided(resolved: dict[str, Resolved]) -> dict[str, dict[str, str]]:
+    """The cells whose reading a statement of the narrative chose, with the statement."""
+    decided = {k: r.witnessed for k, r in resolved.items() if r.witnessed}
+    return {"narrative_decided": decided} if decided else {}
 
 
 def _who_when(meta: Metadata) -> dict[str, Any]:
@@ -228,6 +235,7 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
             **tables.layout,
             "amount_units": tables.amount_units,
             "solver_exhausted": exhausted,
+            **_decided(resolved),
             "reader_notes": document.notes,
         },
     )

@@ -386,9 +386,13 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
     table_rows = [rr for _, rr in read]
     claimed = _claimed(stream, table_rows)
     lo = _table_start(stream, region, [h.start for h in hits if h])
-    numbers, cells = leftovers(stream, stream.to_text(lo), stream.to_text(region.hi), claimed, min_values=3)
+    numbers, cells = leftovers(stream, stream.to_text(lo), stream.to_text(region.hi), claimed, min_values=1)
     _fill_short(table_rows, cells, "requests", out, costs=True)
-    orphans = [Orphan(n, row_values(n.pieces, kinds, sums)) for n in numbers]
+    starts = sorted(stream.to_text(h.start) for h in hits if h)
+    numbers = _continued(stream, table_rows, numbers, starts, lambda p: row_values(p, kinds, sums))
+    # A row of one or two numbers that continues no row is too little to place as a row.
+    orphans = [Orphan(n, row_values(n.pieces, kinds, sums)) for n in numbers if len(n.pieces) >= MIN_ROW_VALUES]
+    out.unplaced.extend(Orphan(n, RowValues([])) for n in numbers if len(n.pieces) < MIN_ROW_VALUES)
     reserved = _group_rows(stream, read, orphans)
     anchors = [Anchor(i, stream.to_text(rr.hit.start)) for i, rr in read if rr.values is not None and rr.hit]
     open_rows = [
@@ -404,7 +408,43 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
 
 
 NGRAM = 5
+MIN_ROW_VALUES = 3
 SUBTOTAL_COST = 0.25
+CUT_COST = 0.5
+
+
+def _continued(
+    stream: Stream,
+    rows: list[RowRead],
+    numbers: list[NumberRow],
+    starts: list[int],
+    read: Callable[[list[Piece]], RowValues],
+) -> list[NumberRow]:
+    """A row cut by a page break: its label and first values on one grid row, the rest on the next
+    row of numbers, before any other label. The whole row is one more reading of the short row (its
+    own readings, gaps and all, cost half an identity), and the numbers are no orphan."""
+    left = list(numbers)
+    for rr in rows:
+        if rr.values is None or rr.hit is None or rr.filled:
+            continue
+        n = short_count(rr.values, len(rr.columns))
+        if n is None:
+            continue
+        at = stream.to_text(rr.hit.start)
+        nxt = next((s for s in starts if s > at), len(stream.text))
+        rest = next((r for r in left if at < r.start < nxt), None)
+        if rest is None or rest.fragments or len(rest.pieces) != len(rr.columns) - n:
+            continue
+        whole = read(rr.values.pieces + rest.pieces)
+        if not whole.readings:
+            continue
+        own = rr.values.readings
+        rr.values.readings = whole.readings + own
+        rr.costs = [0.0] * len(whole.readings) + [CUT_COST] * len(own)
+        joined = f"“{rest.printed}”（{rest.where}）"
+        rr.values.issues = [i for i in rr.values.issues if i[0] != "ROW_SHORT"] + [("ROW_CONTINUED", joined)]
+        left.remove(rest)
+    return left
 
 
 def _group_rows(stream: Stream, read: list[tuple[int, RowRead]], orphans: list[Orphan]) -> list[OpenRow]:

@@ -6,8 +6,9 @@ apart; ``all`` applies them together, as the converter of 019 did:
 
 - ``unlabelled``: table 三 rows whose label wrapped lose it — the label comes out as loose lines
   (before, inside or after the table), or a fragment of it stays on the row, or it is gone;
-- ``fragments``: tables cut at row boundaries, each piece under a repeated ``## 表三：…`` heading, a
-  page footer and a garbled header row between pieces; group rows print two label cells;
+- ``fragments``: tables cut at row boundaries (and now and then inside a row, its last values on
+  the next page), each piece under a repeated ``## 表三：…`` heading, a page footer and a garbled
+  header row between pieces; group rows print two label cells;
 - ``loose_cells``: a table 二 cell moved out as a line after the sub-table heading, with a note
   (``22（其中修订 16 件）``), its row printing one cell short; the narrative sometimes states the count;
 - ``generic_headers``: table 三's applicant header as ``数据1 … 数据6 | 总计``, or lost;
@@ -166,7 +167,14 @@ def _fragments(doc: Doc, t: Template, rng: random.Random) -> None:
     out: list[Row | str] = []
     for x in doc.requests:
         if isinstance(x, Row) and out and rng.random() < 0.35:
-            out += ["", _footer(doc), caption, garbled, "|" + "---|" * width]
+            cut = out[-1]
+            rest: list[Row | str] = []
+            if isinstance(cut, Row) and cut.labels and rng.random() < 0.3:
+                # The page break cuts the row itself: its last values go to the next page.
+                k = rng.randint(1, len(cut.values) - 1)
+                cut.values, moved = cut.values[:-k], cut.values[-k:]
+                rest = [Row([], moved)]
+            out += ["", _footer(doc), caption, garbled, "|" + "---|" * width, *rest]
         out.append(x)
     doc.requests = out
     if rng.random() < 0.5:
@@ -176,22 +184,20 @@ def _fragments(doc: Doc, t: Template, rng: random.Random) -> None:
 def _loose_cells(doc: Doc, t: Template, rng: random.Random) -> None:
     first = doc.active[0][1]
     columns = t.rows_of("active")[0].columns
+    said = "、".join(f"{r.labels[0]}{r.values[0]}件" for r in first[1:] if r.values)
     for row in first[1:]:
         if rng.random() < 0.3 or not row.values:
             continue
         c = rng.randrange(len(row.values))
         text = row.values.pop(c)
-        key = columns[c].key
-        note = NOTES.get(key)
+        note = NOTES.get(columns[c].key)
         if note and text.isdigit() and int(text) > 0 and rng.random() < 0.8:
             doc.active_loose += [text, f"（{note.format(n=rng.randint(0, int(text)))}）"]
         else:
             doc.active_loose.append(text)
     if rng.random() < 0.5:
-        made = [r for r in first[1:] if len(r.values) == len(columns)]
-        said = "、".join(f"{r.labels[0]}{r.values[0]}件" for r in made)
-        if said:
-            doc.sections["active"].insert(1, f"全年主动公开{said}。")
+        # The narrative states what was made this year: 全年主动公开规章2件、行政规范性文件5件.
+        doc.sections["active"].insert(1, f"全年主动公开{said}。")
 
 
 def _generic_headers(doc: Doc, t: Template, rng: random.Random) -> None:

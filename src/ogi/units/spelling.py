@@ -23,6 +23,7 @@ from ogi.units.names import fold_name
 
 # A place name at the start of what is left of the agency name: its base, then a suffix.
 PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:自治县|自治州|自治旗|地区|县|区|市|旗|州|盟)")
+SUFFIX = re.compile(r"(?:自治县|自治州|自治旗|地区|县|区|市|旗|州|盟)$")
 MIN_BASE = 2
 """A one-character base ("城市" in 城市管理局) is a word, not a place."""
 
@@ -66,7 +67,8 @@ def correct_place(agency: str, context: str = "") -> Correction | None:
     parents: set[str] = set()
     while m := PLACE.match(name, pos):
         token = m.group()
-        entries = db.index.get(token)
+        # A place written with its suffix but indexed without it ("长白县" for 长白朝鲜族自治县) is known.
+        entries = db.index.get(token) or db.index.get(SUFFIX.sub("", token))
         if entries:
             parents = {code for code, _ in entries}
             pos = m.end()
