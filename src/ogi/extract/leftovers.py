@@ -76,7 +76,8 @@ def _piece(stream: Stream, seg: Segment) -> Piece:
 
 
 def _grid_row(stream: Stream, segs: list[Segment]) -> tuple[list[str], list[Piece]] | None:
-    """Leading text cells and the value cells after them; None when text follows a value."""
+    """Leading text cells and the value cells after them (text after the values, a note column,
+    is not read)."""
     fragments: list[str] = []
     values: list[Piece] = []
     for seg in segs:
@@ -84,7 +85,7 @@ def _grid_row(stream: Stream, segs: list[Segment]) -> tuple[list[str], list[Piec
         if is_value_text(text):
             values.append(_piece(stream, seg))
         elif values:
-            return None
+            break
         else:
             fragments.append(fold(text))
     while values and not values[-1].text.strip():

@@ -1,9 +1,11 @@
 """Locate the four tables' rows in the stream and read each row's printed values.
 
 Row labels are found in template order inside each table's region (from its section heading to
-the next); a row's values are what follows its label up to the next label. In a grid, only cells
-of the label's own grid row count; in running text, everything up to the first word that is not
-a value.
+the next), then — for labels a converter moved — anywhere they open a line or a cell; a row's values
+are what follows its label up to the next label printed. In a grid, only cells of the label's own
+grid row count; in running text, everything up to the first word that is not a value. A label on a
+line or in a grid row of its own reads no numbers: it is a loose label, its numbers placed with the
+other leftovers by :mod:`ogi.extract.recover`.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from ogi.extract.align import Anchor, OpenRow, Orphan, Placement, place
-from ogi.extract.leftovers import LooseCell, NumberRow, leftovers
+from ogi.extract.align import Orphan, Placement
+from ogi.extract.leftovers import LooseCell, leftovers
 from ogi.extract.locate import ORDINAL_BEFORE, Hit, find_label, find_sequence
-from ogi.extract.loose import ShortRow, fill, short_count
 from ogi.extract.normalize import fold
 from ogi.extract.readings import VALUE_RUN, Reading, RowValues, row_values
+from ogi.extract.recover import claimed_segments, fill_short, recover_requests
 from ogi.extract.segment import Sum
 from ogi.extract.stream import Piece, Stream
 from ogi.extract.values import YUAN_PER_WAN, Printed, parse_cell
@@ -210,46 +212,15 @@ def _attached(stream: Stream, hit: Hit) -> bool:
     """Whether a label shares its grid row or its line with something to read: a label printed on a
     line of its own, or alone in its grid row, is a loose label, its numbers printed elsewhere."""
     start = stream.after(hit.end)
-    seg = stream.segment_at(start - 1)
+    i = stream.index_at(start - 1)
+    seg = stream.segments[i]
     if seg.is_cell:
-        return any(p.segment is not seg or p.text.strip() for p in stream.row_after(start, len(stream.text)))
+        if stream.text[start : seg.end].strip():
+            return True
+        nxt = stream.segments[i + 1] if i + 1 < len(stream.segments) else None
+        return nxt is not None and nxt.table is seg.table and nxt.row == seg.row
     m = VALUE_RUN.match(stream.text[start : seg.end])
     return bool(m and m.group(0).strip())
-
-
-def _claimed(stream: Stream, rows: list[RowRead]) -> set[int]:
-    """The segments a label or a labelled row's values took."""
-    out: set[int] = set()
-    for rr in rows:
-        if rr.hit is not None:
-            first = stream.index_at(stream.to_text(rr.hit.start))
-            last = stream.index_at(stream.to_text(rr.hit.end - 1))
-            out.update(range(first, last + 1))
-        if rr.values is not None:
-            out.update(stream.index_at(p.segment.start) for p in rr.values.pieces)
-    return out
-
-
-def _fill_short(rows: list[RowRead], cells: list[LooseCell], table: str, out: TablesRead, *, costs: bool) -> None:
-    """Loose cells of a table into its rows printed short, in order (see :mod:`ogi.extract.loose`)."""
-    short: list[tuple[RowRead, ShortRow]] = []
-    for rr in rows:
-        if rr.values is None or not rr.columns:
-            continue
-        n = short_count(rr.values, len(rr.columns))
-        if n is not None:
-            short.append((rr, ShortRow(rr.columns, rr.values, n)))
-    filled = fill([s for _, s in short], cells, keep_unfilled=costs) if cells else None
-    if filled is None:
-        out.loose_left.extend((table, c) for c in cells)
-        return
-    for (rr, _), f in zip(short, filled, strict=True):
-        assert rr.values is not None
-        rr.values.readings = f.readings
-        rr.costs = f.costs if costs else None
-        rr.filled = f.cells
-        placed = "、".join(f"“{c.text}”（{c.where}）" for c in f.cells)
-        rr.values.issues = [i for i in rr.values.issues if i[0] != "ROW_SHORT"] + [("CELL_PLACED", placed)]
 
 
 def _read_active(stream: Stream, template: Template, region: TableRegion, out: TablesRead) -> None:
@@ -278,8 +249,9 @@ def _read_active(stream: Stream, template: Template, region: TableRegion, out: T
         rows.append(rr)
     out.rows.extend(rows)
     if out.found["active"]:
-        _, cells = leftovers(stream, stream.to_text(region.lo), stream.to_text(region.hi), _claimed(stream, rows))
-        _fill_short(rows, cells, "active", out, costs=False)
+        taken = claimed_segments(stream, rows)
+        _, cells = leftovers(stream, stream.to_text(region.lo), stream.to_text(region.hi), taken)
+        fill_short(rows, cells, "active", out, costs=False)
 
 
 def _header_unit(stream: Stream, label: str, region: TableRegion) -> str:
@@ -383,86 +355,10 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
     out.rows.extend(rr for _, rr in read)
     if not out.found["requests"]:
         return
-    table_rows = [rr for _, rr in read]
-    claimed = _claimed(stream, table_rows)
-    lo = _table_start(stream, region, [h.start for h in hits if h])
-    numbers, cells = leftovers(stream, stream.to_text(lo), stream.to_text(region.hi), claimed, min_values=1)
-    _fill_short(table_rows, cells, "requests", out, costs=True)
-    starts = sorted(stream.to_text(h.start) for h in hits if h)
-    numbers = _continued(stream, table_rows, numbers, starts, lambda p: row_values(p, kinds, sums))
-    # A row of one or two numbers that continues no row is too little to place as a row.
-    orphans = [Orphan(n, row_values(n.pieces, kinds, sums)) for n in numbers if len(n.pieces) >= MIN_ROW_VALUES]
-    out.unplaced.extend(Orphan(n, RowValues([])) for n in numbers if len(n.pieces) < MIN_ROW_VALUES)
-    reserved = _group_rows(stream, read, orphans)
-    anchors = [Anchor(i, stream.to_text(rr.hit.start)) for i, rr in read if rr.values is not None and rr.hit]
-    open_rows = [
-        OpenRow(i, rr.row, rr.keys, fold(rr.official), stream.to_text(rr.hit.start) if rr.hit else None)
-        for i, rr in read
-        if rr.values is None and not rr.row.endswith("subtotal")
-    ]
-    open_rows += reserved
-    labels = [fold(spec.official_label) for spec, _, _ in located if spec is not None]
-    placements, unplaced = place(anchors, open_rows, orphans, labels)
-    out.placements.extend(placements)
-    out.unplaced.extend(unplaced)
+    recover_requests(stream, read, hits, located, region, lambda pieces: row_values(pieces, kinds, sums), out)
 
 
 NGRAM = 5
-MIN_ROW_VALUES = 3
-SUBTOTAL_COST = 0.25
-CUT_COST = 0.5
-
-
-def _continued(
-    stream: Stream,
-    rows: list[RowRead],
-    numbers: list[NumberRow],
-    starts: list[int],
-    read: Callable[[list[Piece]], RowValues],
-) -> list[NumberRow]:
-    """A row cut by a page break: its label and first values on one grid row, the rest on the next
-    row of numbers, before any other label. The whole row is one more reading of the short row (its
-    own readings, gaps and all, cost half an identity), and the numbers are no orphan."""
-    left = list(numbers)
-    for rr in rows:
-        if rr.values is None or rr.hit is None or rr.filled:
-            continue
-        n = short_count(rr.values, len(rr.columns))
-        if n is None:
-            continue
-        at = stream.to_text(rr.hit.start)
-        nxt = next((s for s in starts if s > at), len(stream.text))
-        rest = next((r for r in left if at < r.start < nxt), None)
-        if rest is None or rest.fragments or len(rest.pieces) != len(rr.columns) - n:
-            continue
-        whole = read(rr.values.pieces + rest.pieces)
-        if not whole.readings:
-            continue
-        own = rr.values.readings
-        rr.values.readings = whole.readings + own
-        rr.costs = [0.0] * len(whole.readings) + [CUT_COST] * len(own)
-        joined = f"“{rest.printed}”（{rest.where}）"
-        rr.values.issues = [i for i in rr.values.issues if i[0] != "ROW_SHORT"] + [("ROW_CONTINUED", joined)]
-        left.remove(rest)
-    return left
-
-
-def _group_rows(stream: Stream, read: list[tuple[int, RowRead]], orphans: list[Orphan]) -> list[OpenRow]:
-    """A row printed under its group label only (``（三）不予公开 | 0 | 0 | …``) is the group's
-    subtotal (a local variant) — or, where a row of the group has no numbers, that row, its own
-    label lost. Such a row becomes an orphan of the group, with the subtotal as a costlier slot."""
-    empty = {rr.row.split(".")[0] for _, rr in read if rr.values is None and "." in rr.row}
-    out: list[OpenRow] = []
-    for i, rr in read:
-        group = rr.row.removesuffix(".subtotal")
-        if not rr.row.endswith(".subtotal") or rr.values is None or rr.hit is None or group not in empty:
-            continue
-        numbers = NumberRow(stream.to_text(rr.hit.start), (rr.hit.printed,), rr.values.pieces, rr.where or Where())
-        orphan = Orphan(numbers, rr.values, group)
-        orphans.append(orphan)
-        out.append(OpenRow(i, rr.row, rr.keys, fold(rr.official), cost=SUBTOTAL_COST, reserved=orphan))
-        rr.values = None
-    return out
 
 
 def _evidenced(stream: Stream, row: RowSpec, rows: tuple[RowSpec, ...], region: TableRegion) -> bool:
@@ -475,19 +371,6 @@ def _evidenced(stream: Stream, row: RowSpec, rows: tuple[RowSpec, ...], region: 
     window = stream.folded[region.lo : region.hi]
     grams = {label[i : i + NGRAM] for i in range(len(label) - NGRAM + 1)}
     return any(g not in others and g in window for g in grams)
-
-
-def _table_start(stream: Stream, region: TableRegion, starts: list[int]) -> int:
-    """Where table 三 begins: its header, its first grid cell or its first row label, whichever
-    comes first; the prose before it is not searched for rows of numbers."""
-    found = [p for w in ("申请人情况", "本列数据的勾稽关系") if (p := stream.folded.find(w, region.lo, region.hi)) >= 0]
-    i = stream.index_at(stream.to_text(region.lo))
-    while i < len(stream.segments) and stream.to_folded(stream.segments[i].start) < region.hi:
-        if stream.segments[i].is_cell:
-            found.append(stream.to_folded(stream.segments[i].start))
-            break
-        i += 1
-    return min([*starts, *found], default=region.lo)
 
 
 def _printed_columns(template: Template, header: str) -> list[str]:
