@@ -114,11 +114,11 @@ def leftovers(
     stream: Stream, lo: int, hi: int, claimed: set[int], *, min_values: int = 2
 ) -> tuple[list[NumberRow], list[LooseCell]]:
     """The unclaimed number rows (at least ``min_values`` values) and loose cells between two text
-    positions. ``claimed`` holds the indexes of segments that a label or a labelled row's values took."""
+    positions. ``claimed`` holds the segments (by ``id``) that a label or a labelled row's values took."""
     rows: list[NumberRow] = []
     cells: list[LooseCell] = []
     for group in _groups(stream, lo, hi):
-        if any(i in claimed for i in group):
+        if any(id(stream.segments[i]) in claimed for i in group):
             continue
         segs = [stream.segments[i] for i in group]
         first = segs[0]

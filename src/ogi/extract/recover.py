@@ -67,15 +67,15 @@ def recover_requests(
 
 
 def claimed_segments(stream: Stream, rows: list[RowRead]) -> set[int]:
-    """The segments a label or a labelled row's values took."""
+    """The segments (by identity) a label or a labelled row's values took."""
     out: set[int] = set()
     for rr in rows:
         if rr.hit is not None:
             first = stream.index_at(stream.to_text(rr.hit.start))
             last = stream.index_at(stream.to_text(rr.hit.end - 1))
-            out.update(range(first, last + 1))
+            out.update(id(seg) for seg in stream.segments[first : last + 1])
         if rr.values is not None:
-            out.update(stream.index_at(p.segment.start) for p in rr.values.pieces)
+            out.update(id(p.segment) for p in rr.values.pieces)
     return out
 
 

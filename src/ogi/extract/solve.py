@@ -145,11 +145,17 @@ def choose(rows: list[RowChoice], equations: list[Equation]) -> Choice:
         r_lo, r_hi = bounds(eq.rhs)
         return l_hi < r_lo or r_hi < l_lo
 
+    forced: dict[int, int] = {}
+    witness: list[list[int]] = []
+
     def dfs(i: int, violations: float, score: float) -> None:
         nodes[0] += 1
-        if nodes[0] > NODE_BUDGET or violations > best_violations[0]:
+        if nodes[0] > NODE_BUDGET or violations > best_violations[0] or witness:
             return
         if i == len(open_rows):
+            if forced:
+                witness.append(list(chosen))
+                return
             if violations < best_violations[0]:
                 best.clear()
                 best_violations[0] = violations
@@ -157,7 +163,8 @@ def choose(rows: list[RowChoice], equations: list[Equation]) -> Choice:
             return
         row = open_rows[i]
         assigned.update(row.keys)
-        for j, reading in enumerate(row.readings):
+        for j in [forced[i]] if i in forced else range(len(row.readings)):
+            reading = row.readings[j]
             for k, p in zip(row.keys, reading.values, strict=True):
                 values[k] = _known(p)
             newly = [e for e in touching[i] if broken_at[e] < 0 and must_break(equations[e])]
@@ -167,13 +174,33 @@ def choose(rows: list[RowChoice], equations: list[Equation]) -> Choice:
             dfs(i + 1, violations + len(newly) + row.cost(j), score + reading.score)
             for e in newly:
                 broken_at[e] = -1
-            if len(best) >= 4 * MAX_SOLUTIONS and best_violations[0] == 0:
+            if witness or (not forced and len(best) >= 4 * MAX_SOLUTIONS and best_violations[0] == 0):
                 break
         assigned.difference_update(row.keys)
 
     dfs(0, 0, 0.0)
     best.sort(key=lambda t: (t[0], -t[1]))
-    kept = [picks for _, _, picks in best[:MAX_SOLUTIONS]] or [[0] * len(open_rows)]
+    # The search stops after enough best combinations, and the best-scored of them may all share
+    # the first rows' readings: for every other reading of a row that does as well, one combination
+    # is kept (found among the others, or searched for on its own), so that a row the identities
+    # leave open shows up as uncertain rather than settled by the order of the search.
+    ranked = [picks for _, _, picks in best]
+    kept = ranked[:1] or [[0] * len(open_rows)]
+    if ranked and nodes[0] <= NODE_BUDGET:
+        for i, row in enumerate(open_rows):
+            for j in range(len(row.readings)):
+                if any(picks[i] == j for picks in kept) or nodes[0] > NODE_BUDGET:
+                    continue
+                found = next((picks for picks in ranked if picks[i] == j), None)
+                if found is None:
+                    forced[i] = j
+                    witness.clear()
+                    dfs(0, 0, 0.0)
+                    forced.clear()
+                    found = witness[0] if witness else None
+                if found is not None:
+                    kept.append(found)
+    kept += [picks for picks in ranked[1:] if picks not in kept][: max(0, MAX_SOLUTIONS - len(kept))]
     out = []
     for picks in kept:
         combo = dict(fixed)

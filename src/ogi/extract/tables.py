@@ -314,6 +314,11 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
     hits = [h for _, _, h in located]
     stops = _stops(hits, region)
     out.found["requests"] = sum(1 for h in hits if h) >= 3
+    if "legal_subtotal" not in columns and (at := _subtotal_by_values(stream, hits, len(columns))) is not None:
+        # No header says so, but the rows print one more number, the 小计 of the five
+        # organisation columns: read them by position, as the row totals show them.
+        columns.insert(at, "legal_subtotal")
+        out.layout["legal_subtotal"] = "by values"
     kinds: list[Kind] = ["count"] * len(columns)
     total_at = columns.index("total")
     sums = [Sum(total_at, tuple(i for i, c in enumerate(columns) if c not in ("total", "legal_subtotal")))]
@@ -359,6 +364,43 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
 
 
 NGRAM = 5
+SUBTOTAL_EVIDENCE = 3
+
+
+def _subtotal_by_values(stream: Stream, hits: list[Hit | None], width: int) -> int | None:
+    """Where a 小计 column stands (after 其他, or before 商业企业) when the grid rows print one more
+    number than the columns and that number is the sum of the five organisation columns in every
+    row that tells (at least three): the row totals decide the columns, not their headers."""
+    votes = {width - 1: 0, 1: 0}
+    for h in hits:
+        cells = _cells_after(stream, h) if h is not None else []
+        if len(cells) != width + 1 or not all(c.isdigit() for c in cells):
+            continue
+        v = [int(c) for c in cells]
+        after = v[6] == sum(v[1:6]) and v[7] == v[0] + v[6]
+        before = v[1] == sum(v[2:7]) and v[7] == v[0] + v[1]
+        if not (after or before):
+            return None
+        if after != before:
+            votes[width - 1 if after else 1] += 1
+    found = [at for at, n in votes.items() if n >= SUBTOTAL_EVIDENCE]
+    return found[0] if len(found) == 1 and not any(votes[at] for at in votes if at != found[0]) else None
+
+
+def _cells_after(stream: Stream, hit: Hit) -> list[str]:
+    """The non-blank cells after a label on its grid row, stripped ([] for a label in running text)."""
+    i = stream.index_at(stream.to_text(hit.end - 1))
+    seg = stream.segments[i]
+    out: list[str] = []
+    if not seg.is_cell:
+        return out
+    for nxt in stream.segments[i + 1 :]:
+        if nxt.table is not seg.table or nxt.row != seg.row:
+            break
+        text = stream.text[nxt.start : nxt.end].strip()
+        if text:
+            out.append(text)
+    return out
 
 
 def _evidenced(stream: Stream, row: RowSpec, rows: tuple[RowSpec, ...], region: TableRegion) -> bool:

@@ -76,10 +76,14 @@ def _starts(blocks: list[Block]) -> list[int]:
     """Indexes of the blocks that open a report: a crawler header, else a title; each followed by
     its own overview heading before the next one."""
     candidates: list[int] = []
+    # A title ends in 报告 on its own line or one of the next two: only there is a title looked for.
+    ends = [i for i, b in enumerate(blocks) if "报告" in _text(b)]
+    near = {j for i in ends for j in range(max(0, i - TITLE_LINES + 1), i + 1)}
     for i, block in enumerate(blocks):
-        header = HEADER_LINE.match(_text(block))
+        header = HEADER_LINE.match(_text(block)) if _text(block)[:2] == "标题" else None
         is_header = bool(header and header[1] == "标题")
-        if is_header or (_title_at(blocks, i) and not (candidates and _is_header_title(blocks, candidates[-1], i))):
+        title = i in near and _title_at(blocks, i)
+        if is_header or (title and not (candidates and _is_header_title(blocks, candidates[-1], i))):
             candidates.append(i)
     starts = []
     for n, at in enumerate(candidates):
