@@ -338,7 +338,7 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
     read: list[tuple[int, RowRead]] = []
     for index, ((spec, key, hit), stop) in enumerate(zip(located, stops, strict=True)):
         keys = tuple(f"requests.{key}.{c}" for c in columns)
-        official = spec.official_label if spec else key
+        official = spec.official_label if spec else f"{specs[index][3]}{specs[index][2][0]}小计"
         rr = RowRead("requests", key, keys, official, hit, columns=row_columns)
         if hit and _attached(stream, hit):
             seg = stream.segment_at(stream.to_text(hit.end - 1))
@@ -368,14 +368,22 @@ SUBTOTAL_EVIDENCE = 3
 
 
 def _subtotal_by_values(stream: Stream, hits: list[Hit | None], width: int) -> int | None:
-    """Where a 小计 column stands (after 其他, or before 商业企业) when the grid rows print one more
-    number than the columns and that number is the sum of the five organisation columns in every
-    row that tells (at least three): the row totals decide the columns, not their headers."""
+    """Where a 小计 column stands (after 其他, or before 商业企业) when no header names it: the
+    grid rows print one more number than the columns, and in every row that tells, that number is
+    the sum of the five organisation columns. The row totals decide the columns, not their headers.
+
+    Rows of zeros tell nothing (both places read the same); a row that fits neither place rules the
+    column out, and so do rows of the template's width unless far fewer (a page break cuts rows)."""
     votes = {width - 1: 0, 1: 0}
+    wider = narrow = 0
     for h in hits:
         cells = _cells_after(stream, h) if h is not None else []
-        if len(cells) != width + 1 or not all(c.isdigit() for c in cells):
+        if not all(c.isdigit() for c in cells):
             continue
+        narrow += len(cells) == width
+        if len(cells) != width + 1:
+            continue
+        wider += 1
         v = [int(c) for c in cells]
         after = v[6] == sum(v[1:6]) and v[7] == v[0] + v[6]
         before = v[1] == sum(v[2:7]) and v[7] == v[0] + v[1]
@@ -383,8 +391,10 @@ def _subtotal_by_values(stream: Stream, hits: list[Hit | None], width: int) -> i
             return None
         if after != before:
             votes[width - 1 if after else 1] += 1
-    found = [at for at, n in votes.items() if n >= SUBTOTAL_EVIDENCE]
-    return found[0] if len(found) == 1 and not any(votes[at] for at in votes if at != found[0]) else None
+    # Rows of the template's width are rows cut by a page break, or the column is not there.
+    if wider < SUBTOTAL_EVIDENCE or wider <= 2 * narrow or (votes[width - 1] and votes[1]):
+        return None
+    return 1 if votes[1] else width - 1
 
 
 def _cells_after(stream: Stream, hit: Hit) -> list[str]:

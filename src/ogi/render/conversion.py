@@ -11,7 +11,8 @@ apart; ``all`` applies them together, as the converter of 019 did:
   header row between pieces; group rows print two label cells;
 - ``loose_cells``: a table 二 cell moved out as a line after the sub-table heading, with a note
   (``22（其中修订 16 件）``), its row printing one cell short; the narrative sometimes states the count;
-- ``generic_headers``: table 三's applicant header as ``数据1 … 数据6 | 总计``, or lost;
+- ``generic_headers``: table 三's applicant header as ``数据1 … 数据6 | 总计``, or lost, now and then
+  with a local 小计 column the header no longer names;
 - ``flat_appeals``: table 四 as one row of 15 numbers under garbled header lines;
 - ``old_labels``: a 2021 table 二 keeping the 2019 label 规范性文件;
 - ``title_lines``: the title broken over two lines, a converter's ``正文`` first, a crawler's stamp.
@@ -201,11 +202,19 @@ def _loose_cells(doc: Doc, t: Template, rng: random.Random) -> None:
 
 
 def _generic_headers(doc: Doc, t: Template, rng: random.Random) -> None:
-    if rng.random() < 0.5:
+    roll = rng.random()
+    if roll < 0.35:
         n = len(doc.requests_header) - 2
         doc.requests_header = ["", *(f"数据{i + 1}" for i in range(n)), "总计"]
-    else:
+    elif roll < 0.7:
         doc.requests_header = []
+    else:
+        # A local template's 小计 of the five organisation columns, its header lost with the rest.
+        doc.requests_header = []
+        for row in doc.requests:
+            if isinstance(row, Row) and len(row.values) == len(t.requests_columns):
+                subtotal = sum(int(v) for v in row.values[1:-1])
+                row.values = [*row.values[:-1], str(subtotal), row.values[-1]]
 
 
 def _flat_appeals(doc: Doc, t: Template, rng: random.Random) -> None:
@@ -242,11 +251,12 @@ def _title_lines(doc: Doc, t: Template, rng: random.Random) -> None:
         doc.tail.append(stamp)
 
 
+# In the order a converter's damage piles up: columns are the table's own, page breaks come later.
 DAMAGE: dict[str, Callable[[Doc, Template, random.Random], None]] = {
+    "generic_headers": _generic_headers,
     "unlabelled": _unlabelled,
     "fragments": _fragments,
     "loose_cells": _loose_cells,
-    "generic_headers": _generic_headers,
     "flat_appeals": _flat_appeals,
     "old_labels": _old_labels,
     "title_lines": _title_lines,
