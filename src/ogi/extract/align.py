@@ -239,15 +239,15 @@ def settle(placement: Placement, picks: list[int], cells: dict[str, Resolved], e
     so that no printed number is lost and none is shown as sure."""
     chosen = placement.maps[picks[0]]
     if chosen is None:
-        only = [m for m in placement.maps if m is not None]
+        only = {m for m in placement.maps if m is not None}
         if len(only) != 1:
             return
-        chosen = only[0]
+        chosen = only.pop()
         reading = placement.readings[placement.maps.index(chosen)]
         for key, printed in zip(placement.keys, reading.values, strict=True):
             if printed is not None:
                 was = cells[key].value
-                cells[key] = Resolved(printed, printed.value, alternatives=[was])
+                cells[key] = Resolved(printed, printed.value, alternatives=[was if was != printed.value else None])
         placement.chosen = chosen
         placement.placed_keys = {k for j in chosen for k in placement.rows[j].keys}
         return
