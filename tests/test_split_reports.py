@@ -109,15 +109,19 @@ def test_ingest_stores_each_report_with_its_part_and_range(tmp_path) -> None:  #
     assert (again.added, again.unchanged) == (0, 2)
 
 
-def test_a_version_1_store_is_migrated(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_version_3_store_is_migrated(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A store of the schema before parts (version 3: sources, review) gains them (step 4)."""
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
     con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
-    con.execute(MIGRATIONS[0])
-    con.execute("INSERT INTO schema_version VALUES (1, current_timestamp)")
+    for version, step in enumerate(MIGRATIONS[:3], 1):
+        con.execute(step)
+        con.execute("INSERT INTO schema_version VALUES (?, current_timestamp)", [version])
     con.close()
     with Store.open(db) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 4
         columns = {r[0] for r in store.con.execute("DESCRIBE reports").fetchall()}
-        assert {"part", "parts", "source_range"} <= columns
+        assert {"part", "parts", "source_range", "reviewed_cells"} <= columns
         assert {"part", "source_range"} <= {r[0] for r in store.con.execute("DESCRIBE unit_reports").fetchall()}
+        for table in ("corrections", "finding_reviews"):
+            assert "part" in {r[0] for r in store.con.execute(f"DESCRIBE {table}").fetchall()}

@@ -11,6 +11,9 @@ from rich.console import Console
 
 from ogi import __version__
 from ogi.api import parse_all
+from ogi.cli.collect_command import register as register_collect_command
+from ogi.cli.scale_commands import register as register_scale_commands
+from ogi.cli.serve import serve_command
 from ogi.cli.store_commands import register as register_store_commands
 from ogi.errors import OgiError
 
@@ -61,6 +64,9 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
 
 
 register_store_commands(main)
+register_collect_command(main)
+register_scale_commands(main)
+main.add_command(serve_command)
 
 
 @main.command("schema")

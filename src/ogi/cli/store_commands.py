@@ -19,6 +19,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ogi.cli.scale_commands import PATH_OR_URL, dataset_option, ingest_options, query_dataset, run_ingest
 from ogi.errors import OgiError
 
 db_option = click.option(
@@ -64,23 +65,21 @@ json_flag = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
 
 @click.command("ingest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=PATH_OR_URL)
 @db_option
 @click.option("--workers", type=click.IntRange(min=1), help="Parsing processes (default: one per CPU).")
 @click.option("--retry-failed", is_flag=True, help="Parse again the files that failed before.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--batch", default=64, show_default=True, type=click.IntRange(min=1),
-              help="Files written per transaction: fewer lose less work to a crash, more write faster.")  # fmt: skip
-def ingest_command(
-    paths: tuple[Path, ...], db: Path, workers: int | None, retry_failed: bool, quiet: bool, batch: int
-) -> None:
+              help="Files written per transaction (with Ray: parsed per task): fewer lose less work to a "
+              "crash, more go faster.")  # fmt: skip
+@ingest_options
+def ingest_command(paths: tuple[Path, ...], db: Path, **options: Any) -> None:
     """Ingest report files and folders (recursively) into the store; unchanged files are skipped.
 
     Exits 1 when any file could not be read as a report; each is listed with its reason."""
-    from ogi.batch import ingest
-
     try:
-        r = ingest(paths, db, workers=workers, progress=not quiet, retry_failed=retry_failed, batch=batch)
+        r = run_ingest(paths, db, **options)
     except OgiError as e:
         _fail(e)
     versions = f" ({r.new_versions} as new versions)" if r.new_versions else ""
@@ -94,16 +93,20 @@ def ingest_command(
 @click.command("query")
 @click.argument("sql")
 @db_option
+@dataset_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @json_flag
-def query_command(sql: str, db: Path, as_csv: bool, as_json: bool) -> None:
+def query_command(sql: str, db: Path, dataset: str | None, as_csv: bool, as_json: bool) -> None:
     """Run SQL against the store (read-only) and print the result; docs/store.md lists the tables."""
     from ogi.store.db import Store
     from ogi.store.queries import query
 
     try:
-        with Store.open(db, read_only=True) as store:
-            result = query(store, sql)
+        if dataset is not None:
+            result = query_dataset(dataset, sql)
+        else:
+            with Store.open(db, read_only=True) as store:
+                result = query(store, sql)
     except OgiError as e:
         _fail(e)
     print_rows(result.columns, result.rows, "csv" if as_csv else "json" if as_json else "table")

@@ -181,7 +181,7 @@ class Report(BaseModel):
             "agency_level": self.agency_level,
             "region": self.region.model_dump() if self.region else None,
             "published": self.published.isoformat() if self.published else None,
-            "part": self.part.model_dump() if self.part else None,
+            "part": {**self.part.model_dump(), "span": self.part.span} if self.part else None,
             "cells": {k: json_number(c.value) for k, c in self.cells.items()},
             "flags": flags,
             "alternatives": alternatives,

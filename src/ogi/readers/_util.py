@@ -66,6 +66,8 @@ class Placed:
     rowspan: int
     colspan: int
     text: str
+    box: tuple[float, float, float, float] | None = None
+    """The cell's box on its page (PDF: points from the top-left corner), when the source has one."""
 
 
 def expand(
@@ -79,8 +81,8 @@ def expand(
     placed = _drop_empty_columns(list(placed))
     n_cols = len({p.col for p in placed})
 
-    def where(r: int, c: int) -> Where:
-        return Where(page=row_pages[r] if row_pages else page, table=index, row=r + 1, col=c + 1)
+    def where(r: int, c: int, box: tuple[float, float, float, float] | None = None) -> Where:
+        return Where(page=row_pages[r] if row_pages else page, table=index, row=r + 1, col=c + 1, box=box)
 
     grid: list[list[GridCell | None]] = [[None] * n_cols for _ in range(n_rows)]
     for p in placed:
@@ -88,7 +90,7 @@ def expand(
             for c in range(p.col, min(p.col + max(p.colspan, 1), n_cols)):
                 if grid[r][c] is None:
                     origin = None if (r, c) == (p.row, p.col) else (p.row, p.col)
-                    grid[r][c] = GridCell(p.text, where(r, c), origin)
+                    grid[r][c] = GridCell(p.text, where(r, c, p.box), origin)
     rows = [[g or GridCell("", where(r, c), absent=True) for c, g in enumerate(row)] for r, row in enumerate(grid)]
     # An origin hidden under an earlier overlapping span loses its own cell: point its
     # copies at the cell that really sits there, so origins always exist as origin cells.
@@ -111,7 +113,7 @@ def _drop_empty_columns(placed: list[Placed]) -> list[Placed]:
     out = []
     for p in placed:
         end = sum(1 for c in starts if c < p.col + p.colspan)
-        out.append(Placed(p.row, rank[p.col], p.rowspan, max(1, end - rank[p.col]), p.text))
+        out.append(Placed(p.row, rank[p.col], p.rowspan, max(1, end - rank[p.col]), p.text, p.box))
     return out
 
 

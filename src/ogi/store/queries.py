@@ -43,10 +43,14 @@ REPORT_COLUMNS: dict[str, str] = {
     "title": "标题",
     "format": "文件格式",
     "path": "文件路径",
+    "source_url": "来源网址",
     "sha256": "文件哈希",
+    "part": "文件内第几份",
+    "source_range": "文件内位置",
     "version": "版本",
     "errors": "错误数",
     "warnings": "警告数",
+    "reviewed_cells": "已审核单元格数",
 }
 LONG_COLUMNS: dict[str, str] = {
     "key": "单元格",
@@ -55,6 +59,8 @@ LONG_COLUMNS: dict[str, str] = {
     "flag": "标记",
     "semantic": "原文",
     "provenance": "出处",
+    "reviewed": "已审核",
+    "parsed_value": "原读数",
 }
 
 
@@ -106,10 +112,21 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _sql(store: Store, shape: Shape, chinese: bool) -> tuple[str, list[str]]:
-    """The export's SELECT and its column names."""
+# A collected report's URL (``ogi collect --ingest``): the first it was fetched from.
+_SOURCE_JOIN = (
+    "LEFT JOIN (SELECT sha256, arg_min(url, fetched_at) AS source_url FROM sources GROUP BY sha256) src "
+    "ON src.sha256 = r.sha256"
+)
+
+
+def _sql(store: Store, shape: Shape, chinese: bool, ids: Sequence[int] | None) -> tuple[str, list[str]]:
+    """The export's SELECT and its column names; ``ids`` limits it to those reports."""
     head = {c: (REPORT_COLUMNS[c] if chinese else c) for c in REPORT_COLUMNS}
-    select = [f"r.{c} AS {_quote(n)}" for c, n in head.items()]
+    select = [f"{'src' if c == 'source_url' else 'r'}.{c} AS {_quote(n)}" for c, n in head.items()]
+    current = "r.current"
+    if ids is not None:
+        store.con.execute("CREATE OR REPLACE TEMP TABLE export_ids AS SELECT unnest($1::BIGINT[]) AS id", [list(ids)])
+        current += " AND r.id IN (SELECT id FROM export_ids)"
     if shape == "long":
         keys = _ordered_keys(store)
         labels = cell_labels(keys)
@@ -121,19 +138,22 @@ def _sql(store: Store, shape: Shape, chinese: bool) -> tuple[str, list[str]]:
         )
         select += [f"{'k' if c in ('key', 'label') else 'c'}.{c} AS {_quote(n)}" for c, n in tail.items()]
         sql = (
-            f"SELECT {', '.join(select)} FROM reports r JOIN cells c ON c.report_id = r.id "
-            "JOIN export_keys k ON k.key = c.key WHERE r.current ORDER BY r.id, k.ord"
+            f"SELECT {', '.join(select)} FROM reports r {_SOURCE_JOIN} JOIN cells c ON c.report_id = r.id "
+            f"JOIN export_keys k ON k.key = c.key WHERE {current} ORDER BY r.id, k.ord"
         )
         return sql, [*head.values(), *tail.values()]
     keys = _ordered_keys(store)
     names = cell_labels(keys) if chinese else {k: k for k in keys}
     pivot = [f"first(value) FILTER (WHERE key = {_literal(k)}) AS {_quote(names[k])}" for k in keys]
+    # Which values a reviewer set, so a spreadsheet can tell them from parsed ones.
+    reviewed = "已审核单元格" if chinese else "reviewed_keys"
+    pivot.append(f"string_agg(key, ' ' ORDER BY key) FILTER (WHERE reviewed) AS {_quote(reviewed)}")
     sql = (
-        f"SELECT {', '.join(select)}, {', '.join('p.' + _quote(names[k]) for k in keys)} FROM reports r "
-        f"LEFT JOIN (SELECT report_id, {', '.join(pivot)} FROM cells GROUP BY report_id) p ON p.report_id = r.id "
-        "WHERE r.current ORDER BY r.id"
+        f"SELECT {', '.join(select)}, p.{_quote(reviewed)}, {', '.join('p.' + _quote(names[k]) for k in keys)} "
+        f"FROM reports r {_SOURCE_JOIN} LEFT JOIN (SELECT report_id, {', '.join(pivot)} FROM cells "
+        f"GROUP BY report_id) p ON p.report_id = r.id WHERE {current} ORDER BY r.id"
     )
-    return sql, [*head.values(), *(names[k] for k in keys)]
+    return sql, [*head.values(), reviewed, *(names[k] for k in keys)]
 
 
 def _csv_value(v: Any) -> Any:
@@ -158,10 +178,12 @@ def export(
     out: str | Path | IO[str] | None = None,
     *,
     chinese_headers: bool = False,
+    ids: Sequence[int] | None = None,
 ) -> int:
-    """Write the current reports to ``out`` (CSV goes to stdout when ``out`` is None); returns
-    the number of rows written."""
-    sql, columns = _sql(store, shape, chinese_headers)
+    """Write the current reports (of ``ids`` only, when given) to ``out`` (CSV goes to stdout when
+    ``out`` is None); returns the number of rows written. Reviewed values are exported as the
+    reviewer set them: wide exports list the reviewed cells per report, long ones mark each."""
+    sql, columns = _sql(store, shape, chinese_headers, ids)
     if fmt == "parquet":
         if out is None or not isinstance(out, str | Path):
             raise StoreError("parquet export needs an output file (-o FILE)")

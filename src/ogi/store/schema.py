@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import duckdb
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 _V1 = """
 CREATE TABLE documents (
@@ -95,16 +95,70 @@ CREATE TABLE cross_findings (
 CREATE VIEW unit_reports AS SELECT * FROM reports WHERE unit;
 """
 
-# A file may hold several reports (a compiled volume, a crawler dump of a column): each report row
-# says which part of its document it is and where it lies (``lines 12–240``, ``pages 3–9``).
+# Where each document was collected from (``ogi collect --ingest``): one row per document and URL,
+# so the same bytes published at two addresses keep both.
 _V2 = """
+CREATE TABLE sources (
+    sha256      VARCHAR NOT NULL,
+    url         VARCHAR NOT NULL,
+    page_url    VARCHAR,
+    listing_url VARCHAR,
+    title       VARCHAR,
+    listed_on   DATE,
+    fetched_at  TIMESTAMP,
+    PRIMARY KEY (sha256, url)
+);
+"""
+
+# Review (the web app): where each cell sits on its page, corrections as new report versions that
+# keep the parsed value, and reviewers' decisions on findings. Corrections and decisions belong to
+# the document (its hash), so they outlive the report versions they produce.
+_V3_REVIEW = """
+ALTER TABLE cells ADD COLUMN page INTEGER;
+ALTER TABLE cells ADD COLUMN box DOUBLE[];
+ALTER TABLE cells ADD COLUMN confidence DOUBLE;
+ALTER TABLE cells ADD COLUMN reviewed BOOLEAN DEFAULT false;
+ALTER TABLE cells ADD COLUMN parsed_value DECIMAL(38, 10);
+ALTER TABLE cells ADD COLUMN parsed_flag VARCHAR;
+ALTER TABLE reports ADD COLUMN reviewed_cells INTEGER DEFAULT 0;
+CREATE SEQUENCE correction_id_seq;
+CREATE TABLE corrections (
+    id           BIGINT PRIMARY KEY,
+    sha256       VARCHAR NOT NULL,
+    key          VARCHAR NOT NULL,
+    value        DECIMAL(38, 10),
+    revert       BOOLEAN NOT NULL,
+    parsed_value DECIMAL(38, 10),
+    parsed_flag  VARCHAR,
+    who          VARCHAR NOT NULL,
+    why          VARCHAR NOT NULL,
+    made_at      TIMESTAMP NOT NULL,
+    report_id    BIGINT
+);
+CREATE TABLE finding_reviews (
+    sha256   VARCHAR NOT NULL,
+    rule     VARCHAR NOT NULL,
+    keys     VARCHAR[] NOT NULL,
+    decision VARCHAR NOT NULL CHECK (decision IN ('confirmed', 'dismissed', 'open')),
+    note     VARCHAR NOT NULL,
+    who      VARCHAR NOT NULL,
+    made_at  TIMESTAMP NOT NULL
+);
+"""
+
+# A file may hold several reports (a compiled volume, a crawler dump of a column): each report row
+# says which part of its document it is and where it lies (``lines 12–240``, ``pages 3–9``), and a
+# review belongs to the document and the part, so one report's corrections never reach its neighbours.
+_V4_PARTS = """
 ALTER TABLE reports ADD COLUMN part INTEGER DEFAULT 1;
 ALTER TABLE reports ADD COLUMN parts INTEGER DEFAULT 1;
 ALTER TABLE reports ADD COLUMN source_range VARCHAR;
+ALTER TABLE corrections ADD COLUMN part INTEGER DEFAULT 1;
+ALTER TABLE finding_reviews ADD COLUMN part INTEGER DEFAULT 1;
 """
 
 # Index i migrates a version-i database to version i + 1; version 0 is an empty file.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3_REVIEW, _V4_PARTS)
 
 
 def _current_version(con: duckdb.DuckDBPyConnection) -> int:

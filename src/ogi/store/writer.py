@@ -5,7 +5,8 @@ row-at-a-time insert.
 
 Versions: a report belongs to the series (path it was read from, agency id, year). A new report in
 a series with stored reports gets the next version number and becomes the current one; the older
-versions stay, with ``current`` false.
+versions stay, with ``current`` false. A file of several reports (a compiled volume) gives one report
+row per part, each in its own series; the parts of one file never supersede one another.
 
 Units: the same report is often stored twice (the PDF and the web page, a crawler's text dump),
 and counting both would double every number. Of the current reports of one publisher and year,
@@ -17,26 +18,15 @@ filter on a column instead of ranking every report per query.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
 import duckdb
 
 from ogi.store.append import append
-from ogi.store.rows import ReportRows
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One file to record: where it was found, its hash and bytes, and what parsing made of it
-    (the rows of each report it holds, or the reason it failed)."""
-
-    path: str
-    sha256: str
-    data: bytes
-    rows: list[ReportRows] | None
-    error: str | None = None
+from ogi.store.columns import CELL_TYPES, FINDING_TYPES, REPORT_TYPES, SECTION_TYPES
+from ogi.store.rows import Entry, ReportRows
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,35 +34,13 @@ class Added:
     sha256: str
     status: Literal["added", "unchanged", "failed"]
     report_id: int | None = None
+    """The document's first report (its only one, for most files)."""
     version: int | None = None
+    report_ids: tuple[int, ...] = ()
+    """Every report recorded for the document, one per part, in order."""
 
-
-_REPORT_TYPES: dict[str, str] = {
-    "format": "VARCHAR",
-    "agency": "VARCHAR",
-    "agency_id": "VARCHAR",
-    "level": "VARCHAR",
-    "region_code": "VARCHAR",
-    "region_name": "VARCHAR",
-    "region_level": "VARCHAR",
-    "region_ambiguous": "BOOLEAN",
-    "region_candidates": "VARCHAR[]",
-    "region_reason": "VARCHAR",
-    "year": "INTEGER",
-    "template": "VARCHAR",
-    "published": "DATE",
-    "title": "VARCHAR",
-    "errors": "INTEGER",
-    "warnings": "INTEGER",
-    "null_cells": "INTEGER",
-    "meta": "VARCHAR",
-    "part": "INTEGER",
-    "parts": "INTEGER",
-    "source_range": "VARCHAR",
-}
 
 Series = tuple[str, str | None, int | None]
-
 
 ReportOf = tuple[Entry, ReportRows]
 """One report of a file: a file of several reports gives several."""
@@ -124,8 +92,14 @@ def write_batch(
     )
     done: dict[str, Added] = {e.sha256: Added(e.sha256, "failed") for e in entries if not e.rows}
     ok: list[ReportOf] = [(e, rows) for e in entries if e.rows for rows in e.rows]
-    if not ok:
-        return done
+    if ok:
+        done.update(write_reports(con, ok, now))
+    return done
+
+
+def write_reports(con: duckdb.DuckDBPyConnection, ok: Sequence[ReportOf], now: datetime) -> dict[str, Added]:
+    """The report rows of parsed entries whose documents are recorded, one per part: each a new
+    version of its series."""
     reports = [rows.report for _, rows in ok]
     ids = [r[0] for r in con.execute("SELECT nextval('report_id_seq') FROM range(?)", [len(ok)]).fetchall()]
     versions, superseded, replaced = _versions(con, ok)
@@ -142,14 +116,16 @@ def write_batch(
         "unit": ("BOOLEAN", [c and r["agency_id"] is None for c, r in zip(current, reports, strict=True)]),
         "ingested_at": ("TIMESTAMP", [now] * len(ok)),
     }
-    for name, sql_type in _REPORT_TYPES.items():
+    for name, sql_type in REPORT_TYPES.items():
         report_cols[name] = (sql_type, [r[name] for r in reports])
     append(con, "reports", report_cols)
     _choose_units(con, {(r["agency_id"], r["year"]) for r in reports if r["agency_id"] is not None})
     _write_cells(con, ids, ok)
     _write_children(con, ids, ok)
+    done: dict[str, Added] = {}
     for rid, version, (e, _) in zip(ids, versions, ok, strict=True):
-        done.setdefault(e.sha256, Added(e.sha256, "added", rid, version))
+        first = done.get(e.sha256, Added(e.sha256, "added", rid, version))
+        done[e.sha256] = replace(first, report_ids=(*first.report_ids, rid))
     return done
 
 
@@ -173,19 +149,23 @@ def _write_cells(con: duckdb.DuckDBPyConnection, ids: list[int], entries: Sequen
     rows = [r for _, r in entries]
     if not any(r.cell_keys for r in rows):
         return
-    append(
-        con,
-        "cells",
-        {
-            "report_id": ("BIGINT", [i for i, r in zip(ids, rows, strict=True) for _ in r.cell_keys]),
-            "key": ("VARCHAR", [k for r in rows for k in r.cell_keys]),
-            "value": ("DECIMAL(38, 10)", [v for r in rows for v in r.cell_values]),
-            "semantic": ("VARCHAR", [s for r in rows for s in r.cell_semantics]),
-            "flag": ("VARCHAR", [f for r in rows for f in r.cell_flags]),
-            "alternatives": ("DECIMAL(38, 10)[]", [a for r in rows for a in r.cell_alternatives]),
-            "provenance": ("VARCHAR", [p for r in rows for p in r.cell_provenance]),
-        },
-    )
+    report_ids = [i for i, r in zip(ids, rows, strict=True) for _ in r.cell_keys]
+    cells: dict[str, tuple[str, list[Any]]] = {"report_id": ("BIGINT", report_ids)}
+    for index, (name, sql_type) in enumerate(CELL_TYPES.items()):
+        cells[name] = (sql_type, [v for r in rows for v in r.cell_columns()[index]])
+    append(con, "cells", {**cells, **_review_columns(rows)})
+
+
+def _review_columns(rows: list[ReportRows]) -> dict[str, tuple[str, list[Any]]]:
+    """The review columns of ``cells``, only when some cell was corrected (plain parses leave the defaults)."""
+    if not any(r.reviewed for r in rows):
+        return {}
+    parsed = [r.reviewed.get(k) for r in rows for k in r.cell_keys]
+    return {
+        "reviewed": ("BOOLEAN", [p is not None for p in parsed]),
+        "parsed_value": ("DECIMAL(38, 10)", [p[0] if p else None for p in parsed]),
+        "parsed_flag": ("VARCHAR", [p[1] if p else None for p in parsed]),
+    }
 
 
 def _write_children(con: duckdb.DuckDBPyConnection, ids: list[int], entries: Sequence[ReportOf]) -> None:
@@ -195,12 +175,9 @@ def _write_children(con: duckdb.DuckDBPyConnection, ids: list[int], entries: Seq
         findings.extend((rid, *f) for f in rows.findings)
         sections.extend((rid, *s) for s in rows.sections)
     if findings:
-        types = {"report_id": "BIGINT", "rule": "VARCHAR", "severity": "VARCHAR", "keys": "VARCHAR[]",
-                 "message": "VARCHAR", "expected": "VARCHAR", "printed": "VARCHAR"}  # fmt: skip
-        append(con, "findings", _columns(findings, types))
+        append(con, "findings", _columns(findings, {"report_id": "BIGINT", **FINDING_TYPES}))
     if sections:
-        types = {"report_id": "BIGINT", "key": "VARCHAR", "heading": "VARCHAR", "text": "VARCHAR", "where": "VARCHAR"}
-        append(con, "sections", _columns(sections, types))
+        append(con, "sections", _columns(sections, {"report_id": "BIGINT", **SECTION_TYPES}))
 
 
 def _columns(rows: list[tuple[Any, ...]], types: dict[str, str]) -> dict[str, tuple[str, list[Any]]]:
