@@ -62,6 +62,12 @@ def main() -> None:
     for rep in (last, this, dept):
         name = f"hongze_{rep.year}_{'dept' if rep is dept else 'gov'}.txt"
         (OUT / name).write_text(render_text(rep, "cell_per_line"), encoding="utf-8")
+    # One report collected twice: the web page and a crawler's text dump of it, whose run-together
+    # table 二 the page settles (ogi ingest links them as one unit-year; ogi.store.reconcile).
+    both = synth_report("2021", random.Random(41), agency="淮安市洪泽区教育局", year=2024)
+    kw = {"agency": both.agency, "year": both.year, "published": both.published, "sections": both.sections}
+    (OUT / "pair_2024_page.html").write_text(render_html("2021", both.cells, **kw), encoding="utf-8")
+    (OUT / "pair_2024_crawler.txt").write_text(render_text(both, "crawler"), encoding="utf-8")
     # The same report saved as GBK, as many portals still do.
     (OUT / "2021_gbk.txt").write_bytes(
         render_text(synth_report("2021", random.Random(8)), "cell_per_line").encode("gb18030")

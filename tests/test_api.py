@@ -22,6 +22,8 @@ def test_exported_members() -> None:
             "StoreError",
             "__version__",
             "parse",
+            "parse_all",
+            "parse_all_bytes",
             "parse_bytes",
         ]
     )

@@ -9,8 +9,13 @@ from dataclasses import replace
 
 import pytest
 
+from ogi.check import check_report
 from ogi.extract import extract
-from ogi.model import Document, Table
+from ogi.extract.readings import Reading
+from ogi.extract.solve import RowChoice, solve
+from ogi.extract.values import Printed
+from ogi.model import Document, Table, Where
+from ogi.model.template import Equation
 from ogi.readers import read_document
 from ogi.render.html import render_html
 from ogi.render.synth import SynthReport, synth_report
@@ -41,26 +46,46 @@ def _misread(true: int) -> tuple[str, tuple[str, ...]]:
     return text[:-1] + bad, (text, str(true + 100))
 
 
-def test_identities_pick_the_alternative_that_balances_the_row() -> None:
+def test_identities_pick_the_alternative_that_balances_the_row_and_say_so() -> None:
+    """The text as recognised breaks the row and only one other reading keeps it: that one is
+    taken, never silently: OCR_CORRECTED names the cell, what was recognised and what was taken,
+    and the recognised text stays the cell's raw text."""
     rep, doc = _report()
     cell = _cell_of(doc, "（一）予以公开", 0)
     true = rep.cells["requests.granted.natural"]
-    cell.text, cell.alternatives = _misread(int(true))
-    report, _ = extract(doc)
+    recognised, cell.alternatives = _misread(int(true))
+    cell.text = recognised
+    report, tables = extract(doc)
     got = report.cells["requests.granted.natural"]
     assert got.value == true and got.flag is None
-    assert got.provenance is not None and got.provenance.raw == str(true)
+    assert got.provenance is not None and got.provenance.raw == recognised
+    findings = [f for f in check_report(report, tables) if f.rule == "OCR_CORRECTED"]
+    assert len(findings) == 1 and findings[0].severity == "info"
+    assert findings[0].keys == ["requests.granted.natural"]
+    assert f"识别为{recognised}，取{true}" in findings[0].message
+    broken = [f for f in check_report(report, tables) if f.rule.startswith("I") and f.severity == "error"]
+    assert not any("requests.granted.natural" in f.keys for f in broken)
 
 
-def test_a_cell_no_identity_settles_is_uncertain() -> None:
-    """Table 二 has no identities: OCR's doubt stays visible, the reading as recognised first."""
-    rep, doc = _report()
-    cell = _cell_of(doc, "规章", 0)
-    cell.alternatives = ("98",)
-    report, _ = extract(doc)
-    got = report.cells["active.rules.made"]
-    assert got.value == rep.cells["active.rules.made"]
-    assert got.flag == "uncertain" and 98 in got.alternatives
+def test_two_alternatives_that_both_balance_leave_the_cells_uncertain() -> None:
+    """Only a unique correction is taken: when two of OCR's other readings each keep the identity
+    the recognised text breaks, nothing tells which, so both cells are uncertain, none corrected."""
+    where = Where(page=1, table=1, row=1, col=1, confidence=0.6)
+
+    def read(v: int, raw: str | None = None) -> Printed:
+        return Printed(v, "number", raw or str(v), where)
+
+    recognised = Reading((read(5), read(3), read(9)))
+    one = Reading((read(6, "5"), read(3), read(9)), -1.0, (0,))
+    other = Reading((read(5), read(4, "3"), read(9)), -1.0, (1,))
+    row = RowChoice(("a", "b", "t"), [recognised, one, other])
+    solution = solve([row], [Equation("I2", "", ("t",), ("a", "b"))])
+    cells = solution.cells
+    assert cells["a"].uncertain and cells["b"].uncertain
+    assert {cells["a"].value, *cells["a"].alternatives} == {5, 6}
+    assert not any(c.ocr_corrected for c in cells.values())
+    alone = solve([RowChoice(("a", "b", "t"), [recognised, one])], [Equation("I2", "", ("t",), ("a", "b"))])
+    assert alone.cells["a"].value == 6 and not alone.cells["a"].uncertain and alone.cells["a"].ocr_corrected
 
 
 def test_a_pair_that_balances_its_row_but_not_its_column_is_rejected() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -35,8 +35,10 @@ class Reading:
     values: tuple[Printed | None, ...]
     """One per column; None where the row printed nothing for that column."""
     score: float = 0.0
-    from_alternatives: bool = False
-    """Some cell takes another text its reader gave as possible (:attr:`GridCell.alternatives`)."""
+    replaced: tuple[int, ...] = ()
+    """The columns whose value is another text the reader gave as possible for the cell
+    (:attr:`~ogi.model.GridCell.alternatives`: OCR unsure of a digit); their ``raw`` stays the
+    text as recognised."""
 
 
 @dataclass(slots=True)
@@ -46,6 +48,8 @@ class RowValues:
     """(rule, detail) pairs for the checks: extra values, row cut short, unsplittable blob."""
     junk: list[Piece] = field(default_factory=list)
     blob: str | None = None
+    pieces: list[Piece] = field(default_factory=list)
+    """The value pieces the readings were made from."""
 
 
 def split_value_text(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
@@ -96,6 +100,7 @@ def row_values(
         rv = _stream_readings(values, kinds, sums)
     _add_alternatives(rv, values, kinds)
     rv.junk = junk
+    rv.pieces = values
     return rv
 
 
@@ -117,11 +122,11 @@ def _add_alternatives(rv: RowValues, cells: list[Piece], kinds: list[Kind]) -> N
     extra: list[Reading] = []
     for reading in rv.readings:
         changes = [
-            (i, rank, alt)
+            (i, rank, replace(alt, raw=v.raw))  # the text as recognised stays the cell's raw text
             for i, v in enumerate(reading.values)
             if v is not None and v.where in alternatives
             for rank, text in enumerate(alternatives[v.where])
-            if (alt := parse_cell(text, kinds[i], v.where)) is not None and alt.value is not None
+            if (alt := parse_cell(text, kinds[i], v.where)) is not None and alt.value not in (None, v.value)
         ]
         for n in (1, 2):
             for combo in itertools.combinations(changes, n):
@@ -131,9 +136,8 @@ def _add_alternatives(rv: RowValues, cells: list[Piece], kinds: list[Kind]) -> N
                 for i, _, alt in combo:
                     values[i] = alt
                 penalty = sum(1 + rank / 100 for _, rank, _ in combo)
-                extra.append(
-                    replace(reading, values=tuple(values), score=reading.score - penalty, from_alternatives=True)
-                )
+                replaced = tuple(i for i, _, _ in combo)
+                extra.append(replace(reading, values=tuple(values), score=reading.score - penalty, replaced=replaced))
     extra.sort(key=lambda r: -r.score)
     rv.readings = _dedupe(rv.readings + extra[:MAX_ALTERNATIVES])
 
@@ -174,12 +178,24 @@ def _grid_readings(cells: list[Piece], kinds: list[Kind], header_cols: dict[int,
     issues: list[tuple[str, str]] = []
     if not options:
         issues.append(("EXTRA_VALUES", f"{n}/{k}"))
-        for drop in itertools.islice(itertools.combinations(range(n), excess), MAX_ALTERNATIVES):
+        for drop in itertools.islice(_drops(blank, excess), MAX_ALTERNATIVES):
             options.append([c for i, c in enumerate(cells) if i not in drop])
     elif len(options) > 1:
         issues.append(("COLUMNS_SHIFTED", f"{n}/{k}"))
     readings = [Reading(tuple(_typed(p, kinds[i]) for i, p in enumerate(opt))) for opt in options]
     return RowValues(_dedupe(readings), issues)
+
+
+def _drops(blank: list[bool], excess: int) -> Iterator[tuple[int, ...]]:
+    """Which cells to leave out of a row printing too many, blank cells first: a converter's
+    padding is likelier surplus than a printed number, and the cap on readings must not cut off
+    the reading that drops only padding."""
+    empty = [i for i, b in enumerate(blank) if b]
+    full = [i for i, b in enumerate(blank) if not b]
+    for numbers in range(excess + 1):
+        for a in itertools.combinations(empty, excess - numbers) if excess - numbers <= len(empty) else ():
+            for b in itertools.combinations(full, numbers):
+                yield tuple(sorted(a + b))
 
 
 def _short(values: Sequence[T], kinds: list[Kind], typed: Callable[[T, Kind], Printed | None]) -> list[Reading]:

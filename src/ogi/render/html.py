@@ -28,6 +28,8 @@ class Span:
     colspan: int
     text: str
     header: bool
+    key: str | None = None
+    """The cell key of a value cell."""
 
 
 def spans(grid: list[Row], texts: Mapping[str, str]) -> list[list[Span]]:
@@ -50,7 +52,7 @@ def spans(grid: list[Row], texts: Mapping[str, str]) -> list[list[Span]]:
             while r + rowspan < len(grid) and c in covered[r + rowspan]:
                 rowspan += 1
             text = texts.get(cell.key, "") if cell.key is not None else cell.text
-            line.append(Span(r, c, rowspan, cell.colspan, text, cell.header))
+            line.append(Span(r, c, rowspan, cell.colspan, text, cell.header, cell.key))
         out.append(line)
     return out
 

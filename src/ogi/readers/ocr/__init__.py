@@ -62,7 +62,7 @@ def read_images(pages: Iterable[PageImage], options: ParseOptions, notes: list[s
     read = []
     for p in pages:
         page = read_page(p.rgb, p.number, p.px_per_pt, p.unit_per_px, engine)
-        done = ["read by OCR"]
+        done = ["read by OCR" if page.tables or page.lines else "read by OCR, no text found"]
         if page.rotation:
             done.append(f"turned {page.rotation}°")
         if page.skew:

@@ -1,7 +1,7 @@
 """Read pages → the blocks of a Document, in reading order.
 
 - Ruled tables become exact grids; one continued at the top of the next page with the same column
-  rulings is stitched to it by the same function as a text PDF's (:func:`~ogi.readers.pdf_tables.stitch`).
+  rulings is stitched to it by the same function as a text PDF's (:func:`~ogi.readers.pdf.stitch.stitch`).
 - Text lines that stand in pieces (a table without rulings: a label, then numbers far to its
   right) become rows of an unruled table, one cell per piece, as a tab-separated text dump gives
   them (``exact_columns`` false): the extractor lines them up with the template as it does those.
@@ -17,7 +17,8 @@ from ogi.model import GridCell, Paragraph, Table, Where
 from ogi.model.document import Block
 from ogi.readers._util import expand
 from ogi.readers.ocr.page import Line, PageRead
-from ogi.readers.pdf_tables import PageTable, stitch
+from ogi.readers.pdf.page import PageTable
+from ogi.readers.pdf.stitch import stitch
 
 Item = PageTable | Line
 VALUE = re.compile(r"^(?:[+\-]?\d[\d.,]*(?:万元|元|件)?|[/／—－\-]+|无)$")
@@ -42,7 +43,13 @@ def blocks(pages: list[PageRead], notes: list[str]) -> list[Block]:
         items.sort(key=lambda it: it.bbox[1] if isinstance(it, PageTable) else it.top)
         for n, item in enumerate(items):
             prev = seq[-1][0] if seq else None
-            if n == 0 and isinstance(item, PageTable) and isinstance(prev, PageTable) and stitch(prev, item):
+            if (
+                n == 0
+                and isinstance(item, PageTable)
+                and isinstance(prev, PageTable)
+                and prev.row_pages[-1] == page.number - 1  # a mixed PDF's text page may lie between
+                and stitch(prev, item)
+            ):
                 notes.append(f"table continued from page {page.number - 1} to page {page.number}")
                 continue
             seq.append((item, page))

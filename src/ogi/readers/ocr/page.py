@@ -21,7 +21,7 @@ from ogi.readers.ocr.decode import Text
 from ogi.readers.ocr.engine import Session
 from ogi.readers.ocr.grid import Grid, Span, find_grids
 from ogi.readers.ocr.preprocess import prepare
-from ogi.readers.pdf_tables import PageTable
+from ogi.readers.pdf.page import PageTable
 
 Box = tuple[float, float, float, float]
 RULING = 1.2
@@ -223,7 +223,6 @@ def _table(grid: Grid, words: list[Word], number: int, frame: _Frame, page: Page
         bbox=(frame.pt(x0), frame.pt(y0), frame.pt(x1), frame.pt(y1)),
         xs=[frame.pt(x) for x in grid.xs],
         cells=placed,
-        n_rows=len(grid.ys) - 1,
         row_pages=[number] * (len(grid.ys) - 1),
     )
 

@@ -35,9 +35,13 @@ def _scan_scale(page: pdfium.PdfPage) -> float | None:
 def _rendered(pdf: pdfium.PdfDocument, numbers: list[int], dpi: int) -> Iterator[PageImage]:
     for n in numbers:
         page = pdf[n - 1]
-        scale = _scan_scale(page) or dpi / 72
-        bitmap = page.render(scale=scale, rev_byteorder=True)  # RGB, not pdfium's BGR
-        yield PageImage(n, bitmap.to_numpy()[:, :, :3].copy(), scale, 1 / scale)
+        try:
+            scale = _scan_scale(page) or dpi / 72
+            bitmap = page.render(scale=scale, rev_byteorder=True)  # RGB, not pdfium's BGR
+            rgb = bitmap.to_numpy()[:, :, :3].copy()
+        finally:
+            page.close()
+        yield PageImage(n, rgb, scale, 1 / scale)
 
 
 def read_pdf_pages(pdf: pdfium.PdfDocument, numbers: list[int], options: ParseOptions, notes: list[str]) -> list[Block]:

@@ -1,4 +1,4 @@
-"""Publishing agencies: a stable id text for a name, and the administrative tier it sits at.
+"""Publishing agencies' names: a stable id text for the many ways one publisher is printed.
 
 The same publisher is printed many ways across years and sites ("淮安市人民政府" / "淮安市政府",
 "丽景街街道办事处" / "丽景街街道", "平潭综合实验区管理委员会" / "平潭综合实验区管委会" /
@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Literal
-
-AgencyLevel = Literal["部委", "省", "市", "县区", "乡镇街道", "部门"]
 
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
 _EDGE_PUNCT = "\"'“”‘’《》〈〉「」『』【】:：,，.。;；、"
@@ -24,12 +21,7 @@ _PLACE_END = re.compile(r"(?:省|自治区|市|区|县|旗|州|盟|地区|镇|�
 # A 管理委员会 only stands for a place when it governs a zone; "城市管理委员会" is a department.
 _ZONE_END = re.compile(r"区$")
 _NOT_ZONE_END = re.compile(r"(?:社区|小区)$")
-_TOWN_END = re.compile(r"(?:街道|镇|乡|苏木)$")
-# Zones run by a 管理委员会 rank with counties unless their name says otherwise.
-_ZONE_NAME = re.compile(
-    r"(?:实验区|开发区|新区|园区|示范区|试验区|合作区|管理区|集聚区|风景区|旅游区|度假区|保税区|港区)$"
-)
-
+TOWN_END = re.compile(r"(?:街道|镇|乡|苏木)$")
 _NATIONAL_PREFIXES = ("国务院", "国家", "中华人民共和国", "中国", "中共中央", "中央", "全国", "最高人民")
 _NATIONAL_ENDS = ("部", "总局", "总署", "署", "银行")
 
@@ -77,7 +69,7 @@ def normalise_agency(name: str) -> str:
             if _ZONE_END.search(rest) and not _NOT_ZONE_END.search(rest):
                 text = rest
     # "鼓楼区人民政府宁海路街道" is the formal long form of "鼓楼区宁海路街道".
-    if _TOWN_END.search(text):
+    if TOWN_END.search(text):
         text = re.sub(r"(?<=[区县市旗])人民政府(?=[^人]+$)", "", text)
     return text
 
@@ -88,43 +80,4 @@ def is_national(name: str) -> bool:
     return name.startswith(_NATIONAL_PREFIXES) or name.endswith(_NATIONAL_ENDS)
 
 
-def classify_level(name: str) -> AgencyLevel:
-    """The tier of an agency: 部委, 省, 市, 县区, 乡镇街道, or 部门 (a body under a government).
-
-    Raises ValueError for an empty name.
-    """
-    text = normalise_agency(name)
-    if not text:
-        raise ValueError("empty agency name")
-
-    # Lazy: region imports this module, and loading the division table is not free.
-    from ogi.extract.region import resolve_region, whole_name_levels
-
-    if is_national(text):
-        region = resolve_region(text)
-        if region.code is None and not region.ambiguous:
-            return "部委"
-
-    if text.endswith("生产建设兵团"):
-        return "省"
-    if _TOWN_END.search(text) or text.endswith(("社区", "村")):
-        # Villages and 社区 have no tier of their own here; the grassroots tier is the nearest.
-        return "乡镇街道"
-    if _ZONE_NAME.search(text):
-        return "县区"
-    if text.endswith(("省", "自治区", "特别行政区")):
-        return "省"
-    if text.endswith(("地区", "州", "盟")):
-        return "市"
-    if text.endswith(("区", "县", "旗")):
-        return "县区"
-    # 上海市 is a province, 乌苏市 a county, "吉林" a province: only the table can tell. A name of
-    # several same-named places of different tiers takes the highest.
-    levels = whole_name_levels(text)
-    for level, tier in (("province", "省"), ("city", "市"), ("county", "县区"), ("town", "乡镇街道")):
-        if level in levels:
-            return tier
-    return "市" if text.endswith("市") else "部门"
-
-
-__all__ = ["AgencyLevel", "classify_level", "fold_name", "is_national", "normalise_agency"]
+__all__ = ["fold_name", "is_national", "normalise_agency"]
