@@ -66,6 +66,8 @@ class SynthReport:
     published: date
     cells: dict[str, Number] = field(repr=False)
     sections: dict[str, str] = field(repr=False)
+    labels: dict[str, str] = field(default_factory=dict, repr=False)
+    """Labels of extra lines under table 二 (``active.extra.*``), when the report prints any."""
 
 
 def _count(rng: random.Random, mean: float) -> int:
