@@ -11,6 +11,7 @@ from rich.console import Console
 
 from ogi import __version__
 from ogi.api import parse
+from ogi.cli.render_commands import register as register_render_commands
 from ogi.cli.store_commands import register as register_store_commands
 from ogi.errors import OgiError
 
@@ -55,6 +56,7 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
 
 
 register_store_commands(main)
+register_render_commands(main)
 
 
 @main.command("schema")

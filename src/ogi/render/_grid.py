@@ -196,8 +196,9 @@ def _plain(d: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def format_value(kind: Kind, value: Value, *, unit: str = "万元") -> str:
-    """A cell as a report prints it: signed changes, amounts as plain decimals, ``元`` glued when asked."""
+def format_value(kind: Kind, value: Value, *, unit: str = "万元", trim: bool = False) -> str:
+    """A cell as a report prints it: signed changes, amounts as plain decimals, ``元`` glued when asked.
+    ``trim`` prints an amount with no more decimals than its value has (``7730.2800`` as ``7730.28``)."""
     if value is None:
         return ""
     if kind == "change" and value != 0:
@@ -206,18 +207,20 @@ def format_value(kind: Kind, value: Value, *, unit: str = "万元") -> str:
         amount = Decimal(value)
         if unit == "元":
             return _plain(amount * 10000) + "元"
-        return format(amount, "f")
+        return _plain(amount) if trim else format(amount, "f")
     return str(value)
 
 
-def cell_texts(t: Template, cells: Mapping[str, Value], *, amount_unit: str = "万元") -> dict[str, str]:
+def cell_texts(
+    t: Template, cells: Mapping[str, Value], *, amount_unit: str = "万元", trim: bool = False
+) -> dict[str, str]:
     """Every key's printed text; ``amount_unit`` applies only where the header names no unit itself.
     Keys outside the template's rows (local variants) are counts."""
     out: dict[str, str] = {}
     for row in t.rows:
         for col, key in zip(row.columns, row.cell_keys, strict=True):
             unit = "万元" if "万元" in col.label else amount_unit
-            out[key] = format_value(col.kind, cells.get(key), unit=unit)
+            out[key] = format_value(col.kind, cells.get(key), unit=unit, trim=trim)
     for key, value in cells.items():
         if key not in out:
             out[key] = format_value(t.kind_of(key), value)

@@ -88,8 +88,22 @@ def render_many(reports: Sequence[Report], fmt: str) -> list[bytes]:
         raise RenderError(str(e)) from e
 
 
+# What the circulated blank form prints under its narrative headings (shared/corpus/024_blank_form_2021.docx).
+PLACEHOLDERS = {
+    "overview": "（文字描述）",
+    "problems": "（文字描述）",
+    "other": "（文字描述）",
+}
+FEE_PLACEHOLDER = "（文字描述，收取信息处理费情况在此处报告。）"
+
+
 def blank(template_id: str, *, agency: str | None = None, year: int | None = None) -> Report:
-    """The blank official form of a template: every cell empty (never 0), no narrative."""
+    """The blank official form of a template: every cell empty (never 0), the narrative sections
+    holding the form's 〔文字描述〕 prompts."""
     from ogi.fill.draft import Draft
 
-    return Draft(template=template_id, agency=agency, year=year).to_report(check=False)  # type: ignore[arg-type]
+    sections = dict(PLACEHOLDERS)
+    if template_id != "2019":  # the 2021 format asks for the 信息处理费 in section 六
+        sections["other"] = FEE_PLACEHOLDER
+    draft = Draft(template=template_id, agency=agency, year=year, sections=sections)  # type: ignore[arg-type]
+    return draft.to_report(check=False)

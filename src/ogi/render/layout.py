@@ -106,7 +106,7 @@ def outline(
     Extension keys in ``cells`` (a 小计 column, subtotal rows, extra lines named by ``labels``)
     print their column, row or line."""
     t = get_template(template_id)
-    texts = cell_texts(t, cells)
+    texts = cell_texts(t, cells, trim=True)
     tables = grids(t, Layout.of(t, cells, labels))
     out = [Block("title", title_of(agency, year))]
     for s in t.sections:

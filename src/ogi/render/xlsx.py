@@ -14,8 +14,10 @@ from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ogi.render import style
@@ -26,6 +28,28 @@ PT_PER_CM = 72 / 2.54
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CELL, HEADER = "表格", "表格标题"
+
+
+def _named_styles(wb: Workbook) -> None:
+    """Table cells get their font, rulings and alignment from two named styles: setting them
+    one attribute at a time makes openpyxl hash a style object per cell, the slow part of a sheet."""
+    for name, font in ((CELL, style.BODY_FONT), (HEADER, style.HEADING_FONT)):
+        wb.add_named_style(
+            NamedStyle(
+                name=name,
+                font=Font(name=font, size=style.TABLE_PT),
+                border=BOX,
+                alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+            )
+        )
+
+
+def _merge(ws: Worksheet, min_row: int, min_col: int, max_row: int, max_col: int) -> None:
+    # Straight into the sheet's set of merges: ``merge_cells`` checks every earlier merge for
+    # overlap and restyles the covered cells, quadratic work a laid-out sheet does not need.
+    ref = CellRange(min_col=min_col, min_row=min_row, max_col=max_col, max_row=max_row).coord
+    ws.merged_cells.ranges.add(MergedCellRange(ws, ref))
 
 
 def _boundaries(blocks: list[Block]) -> list[float]:
@@ -70,8 +94,7 @@ class _Sheet:
         return self.edges.index(round(cm, 2)) + 1
 
     def line(self, text: str, font: Font, align: str, size_pt: float, height_pt: float) -> None:
-        last = len(self.edges) - 1
-        self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=last)
+        _merge(self.ws, self.row, 1, self.row, len(self.edges) - 1)
         cell = self.ws.cell(self.row, 1, text)
         cell.font = font
         cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
@@ -86,7 +109,7 @@ class _Sheet:
         heights = [size * 1.6] * len(block.table)
         for row in block.table:
             for s in row:
-                self._cell(s, starts, size)
+                self._cell(s, starts)
                 if s.rowspan == 1:
                     lines = _lines(s.text, starts[s.col + s.colspan] - starts[s.col] - 0.1, size)
                     heights[s.row] = max(heights[s.row], lines * size * 1.35 + 4)
@@ -94,24 +117,24 @@ class _Sheet:
             self.ws.row_dimensions[self.row + i].height = h
         self.row += len(block.table) + 1
 
-    def _cell(self, s: Span, starts: list[float], size: float) -> None:
+    def _cell(self, s: Span, starts: list[float]) -> None:
         r0, r1 = self.row + s.row, self.row + s.row + s.rowspan - 1
         c0, c1 = self.column(starts[s.col]), self.column(starts[s.col + s.colspan]) - 1
         if r1 > r0 or c1 > c0:
-            self.ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
+            _merge(self.ws, r0, c0, r1, c1)
         value = _number(s.text) if s.key is not None else None
+        named = HEADER if s.header else CELL
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                self.ws.cell(r, c).style = named  # the rulings of a merged range are its cells'
         cell = self.ws.cell(r0, c0, value if value is not None else (s.text or None))
         if value is not None:
             cell.number_format = _number_format(value, s.text[:1] in "+-")
-        cell.font = Font(name=style.HEADING_FONT if s.header else style.BODY_FONT, size=size)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                self.ws.cell(r, c).border = BOX
 
 
 def draw(blocks: list[Block]) -> bytes:
     wb = Workbook()
+    _named_styles(wb)
     ws = wb.active
     ws.title = "报告"
     ws.sheet_view.showGridLines = False
@@ -125,6 +148,7 @@ def draw(blocks: list[Block]) -> bytes:
     sheet = _Sheet(ws, _boundaries(blocks))
     body = Font(name=style.BODY_FONT, size=style.BODY_PT)
     heading = Font(name=style.HEADING_FONT, size=style.BODY_PT)
+    signs = [b for b in blocks if b.kind == "sign"]
     for b in blocks:
         if b.kind == "table":
             sheet.table(b)
@@ -134,10 +158,10 @@ def draw(blocks: list[Block]) -> bytes:
         elif b.kind == "heading":
             sheet.line("\u3000\u3000" + b.text, heading, "left", style.BODY_PT, style.LINE_PT)
         elif b.kind == "sign":
+            sheet.row += b is signs[0]  # a blank line before the signature
             sheet.line(b.text, body, "right", style.BODY_PT, style.LINE_PT)
         else:
             sheet.line("\u3000\u3000" + b.text, body, "justify", style.BODY_PT, style.LINE_PT)
-    ws.title = "报告"
     wb.properties.title = next((b.text for b in blocks if b.kind == "title"), "")
     out = BytesIO()
     wb.save(out)

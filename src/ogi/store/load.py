@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from ogi.errors import StoreError
 from ogi.extract.agency import normalise_agency
-from ogi.model import Cell, Finding, Provenance, Region, Report, SectionText, get_template
-from ogi.model.report import Number
+from ogi.model import Cell, Finding, Provenance, Report, SectionText, get_template
+from ogi.model.report import Number, Region
 from ogi.store.db import Store
 
 _REPORT_COLUMNS = (
