@@ -59,10 +59,10 @@ def load_input(path: Path | None, db: Path | None, report_id: int | None) -> Rep
     return parse_bytes(data, str(path))
 
 
-def _write(report: Report, out: Path) -> None:
-    from ogi.render.formats import format_of, render
+def _write(report: Report, out: Path, fmt: str) -> None:
+    from ogi.render.formats import render
 
-    data = render(report, format_of(out))
+    data = render(report, fmt)
     try:
         out.write_bytes(data)
     except OSError as e:
@@ -82,11 +82,14 @@ def render_command(input_file: Path | None, out: Path, db: Path | None, report_i
     INPUT is an `ogi parse --json` file, a draft's JSON, or any report file ogi reads; or use
     --db FILE --id N for a stored report. A report that breaks identities is still written (it is
     the author's report); the broken identities are listed on standard error."""
+    from ogi.render.formats import format_of
+
     if (input_file is None) == (report_id is None):
         _fail("give either INPUT or --id N (with --db FILE), not both or neither")
     try:
+        fmt = format_of(out)  # before the input is read: a wrong suffix is found at once
         report = load_input(input_file, db, report_id)
-        _write(report, out)
+        _write(report, out, fmt)
     except OgiError as e:
         _fail(str(e))
     broken = [f for f in report.findings if f.rule in IDENTITY_RULES and f.severity == "error"]
@@ -104,10 +107,10 @@ def render_command(input_file: Path | None, out: Path, db: Path | None, report_i
 @click.option("--year", type=int, help="Print this year in the title.")
 def template_command(template_id: str, out: Path, agency: str | None, year: int | None) -> None:
     """Write the blank official form of a template: every table cell empty (never 0), ready to fill."""
-    from ogi.render.formats import blank
+    from ogi.render.formats import blank, format_of
 
     try:
-        _write(blank(template_id, agency=agency, year=year), out)
+        _write(blank(template_id, agency=agency, year=year), out, format_of(out))
     except OgiError as e:
         _fail(str(e))
 

@@ -97,7 +97,9 @@ def check_raw(obj: object, source: str = "draft") -> dict[str, Any]:
         raise DraftError(source, "(top level)", f"must be a JSON object, got {_type_name(obj)}")
     for key in obj:
         if key not in DRAFT_FIELDS and key not in SUMMARY_ONLY and key != "schema_version":
-            raise DraftError(source, str(key), f"unknown key; a draft has {', '.join(DRAFT_FIELDS)}")
+            raise DraftError(
+                source, str(key), f"unknown key; a draft has {', '.join(DRAFT_FIELDS)} (ogi parse --json adds its own)"
+            )
     template_id = obj.get("template")
     if template_id not in TEMPLATE_IDS:
         raise DraftError(source, "template", f"must be one of {', '.join(TEMPLATE_IDS)}, got {template_id!r}")
