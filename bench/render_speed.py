@@ -3,7 +3,10 @@
 Synthetic reports of both templates with random local variants, rendered with
 :func:`ogi.render.formats.render_many`; PDFs are converted in one LibreOffice run per batch, so the
 PDF line gives the batch cost per report and, separately, the cost of one PDF on its own (one
-LibreOffice start). Usage: python bench/render_speed.py [reports per format] [pdf reports]
+LibreOffice start). Last, the 填报 form's per-keystroke call: :func:`ogi.fill.check_draft` on a
+full draft, alone and against last year's report.
+
+Usage: python bench/render_speed.py [reports per format] [pdf reports]
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import sys
 import time
 
 import ogi
-from ogi.fill import Draft
+from ogi.fill import Draft, check_draft
 from ogi.model import Report
 from ogi.render.formats import FORMATS, render, render_many
 from ogi.render.office import available
@@ -27,9 +30,7 @@ def reports(n: int) -> list[Report]:
     for seed in range(n):
         rng = random.Random(seed)
         rep = random_variants(synth_report(("2019", "2021")[seed % 2], rng), rng)
-        draft = Draft(template=rep.template, year=rep.year, agency=rep.agency, published=rep.published,  # type: ignore[arg-type]
-                      cells=rep.cells, sections=rep.sections, labels=rep.labels)  # fmt: skip
-        out.append(draft.to_report(check=False))
+        out.append(rep.to_report())
     return out
 
 
@@ -65,6 +66,14 @@ def main() -> None:
         start = time.perf_counter()
         render(sample[0], "pdf")
         print(f"one PDF on its own (one LibreOffice start): {(time.perf_counter() - start) * 1000:.0f} ms")
+    drafts = [Draft.from_report(r) for r in sample]
+    for label, last in (("alone", None), ("against last year", drafts[-1])):
+        times = []
+        for d in drafts:
+            start = time.perf_counter()
+            check_draft(d, last=last.model_copy(update={"year": (d.year or 1) - 1}) if last else None)
+            times.append(time.perf_counter() - start)
+        print(f"check_draft {label}: {statistics.median(times) * 1000:.2f} ms median")
 
 
 if __name__ == "__main__":
