@@ -240,3 +240,22 @@ def test_pdf_pages_fonts_and_batch_order() -> None:
 @needs_office
 def test_blank_pdf_parses_back_all_null() -> None:
     _assert_blank(ogi.parse_bytes(render(blank("2021"), "pdf"), "blank.pdf"), "2021")
+
+
+@pytest.mark.parametrize("fmt", FAST)
+def test_a_2021_report_on_the_old_single_other_row_is_written_as_it_was(fmt: str) -> None:
+    """Mixed reports (format.md §5.4, HZ23) print the 2019 one-row （六）其他处理 in a 2021 table 三."""
+    rep = synth_report("2021", random.Random(13))
+    cols = [c.key for c in get_template("2021").requests_columns]
+    cells: dict = {k: v for k, v in rep.cells.items() if not k.startswith("requests.other.")}
+    for c in cols:
+        cells[f"requests.other.subtotal.{c}"] = sum(
+            rep.cells[f"requests.other.{p}.{c}"] for p in ("no_correction", "no_fee", "other")
+        )
+    report = Draft(template="2021", year=rep.year, agency=rep.agency, published=rep.published, cells=cells,
+                   sections=rep.sections).to_report()  # fmt: skip
+    assert not [f for f in report.findings if f.severity == "error"]
+    back = ogi.parse_bytes(render(report, fmt), f"r.{fmt}")
+    assert back.meta["table3_layout"] == "2019"
+    assert {k: back.cells[k].value for k in cells} == cells
+    assert {back.cells[f"requests.other.{p}.natural"].value for p in ("no_correction", "no_fee", "other")} == {None}

@@ -41,8 +41,6 @@ class Block:
     kind: BlockKind
     text: str = ""
     table: list[list[Span]] = field(default_factory=list)
-    section: str = ""
-    """The section key a heading, paragraph or table belongs to."""
 
     @property
     def width(self) -> int:
@@ -110,11 +108,11 @@ def outline(
     tables = grids(t, Layout.of(t, cells, labels))
     out = [Block("title", title_of(agency, year))]
     for s in t.sections:
-        out.append(Block("heading", s.ordinal + s.text, section=s.key))
+        out.append(Block("heading", s.ordinal + s.text))
         text = sections.get(s.key, "")
-        out += [Block("para", p.strip(), section=s.key) for p in text.split("\n") if p.strip()]
+        out += [Block("para", p.strip()) for p in text.split("\n") if p.strip()]
         if s.key in TABLE_SECTIONS:
-            out.append(Block("table", table=spans(tables[s.key], texts), section=s.key))
+            out.append(Block("table", table=spans(tables[s.key], texts)))
     if agency:
         out.append(Block("sign", agency))
     if published is not None:
