@@ -186,8 +186,10 @@ def draw(blocks: list[Block]) -> bytes:
         p = document.add_paragraph(b.text)
         if b.kind in ids:
             p._p.style = ids[b.kind]  # by id: python-docx looks a style name up in every style
-        # A table stays with the paragraph that introduces it; the agency with the date.
-        if (i + 1 < len(blocks) and blocks[i + 1].kind == "table") or (b.kind == "sign" and b is not signs[-1]):
+        # A table stays with the paragraph that introduces it, and the signature with the last
+        # paragraph: a page holding nothing but the agency and the date is not a page of a report.
+        following = blocks[i + 1].kind if i + 1 < len(blocks) else None
+        if following in ("table", "sign"):
             p.paragraph_format.keep_with_next = True
     out = BytesIO()
     document.save(out)
