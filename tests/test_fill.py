@@ -107,19 +107,33 @@ def test_a_wrong_total_is_marked_with_its_expected_value() -> None:
     right = rep.cells["requests.total.natural"]
     rep.cells["requests.total.natural"] = right + 3
     live = check_draft(_draft(rep))
-    by_rule = {b.rule: b for b in live.broken}
-    assert set(by_rule) == {"I1", "I2", "I3"}
-    i3 = by_rule["I3"]
-    assert (i3.mark, i3.expected, i3.value) == ("requests.total.natural", right, right + 3)
-    assert "（七）总计·自然人" in i3.message
-    # I1 marks 结转下年度, the remainder an author computes last: what it would need with the wrong total.
-    i1 = by_rule["I1"]
-    assert i1.mark == "requests.carried_forward.natural"
-    assert i1.expected == rep.cells["requests.carried_forward.natural"] - 3
-    assert by_rule["I2"].mark == "requests.total.total"
-    assert live.marks()["requests.total.natural"] == right
+    # One wrong cell breaks every identity it is in; all of them point at it, with the same value.
+    assert {b.rule for b in live.broken} == {"I1", "I2", "I3"}
+    assert {(b.mark, b.expected, b.value) for b in live.broken} == {("requests.total.natural", right, right + 3)}
+    assert "（七）总计·自然人" in next(b.message for b in live.broken if b.rule == "I3")
+    assert live.marks() == {"requests.total.natural": right}
     as_json = json.loads(json.dumps(live.to_json()))
-    assert {b["mark"]: b["expected"] for b in as_json["broken"]}["requests.total.natural"] == right
+    assert {(b["mark"], b["expected"]) for b in as_json["broken"]} == {("requests.total.natural", right)}
+
+
+def test_a_wrong_outcome_cell_is_found_where_its_row_and_column_meet() -> None:
+    rep = synth_report("2019", random.Random(21))
+    right = rep.cells["requests.unable.not_held.natural"]
+    rep.cells["requests.unable.not_held.natural"] = right + 5
+    live = check_draft(_draft(rep))
+    assert {b.rule for b in live.broken} == {"I2", "I3"}
+    assert live.marks() == {"requests.unable.not_held.natural": right}
+
+
+def test_a_lone_break_marks_the_total_or_the_remainder() -> None:
+    rep = synth_report("2021", random.Random(22))
+    rep.cells["requests.carried_forward.commercial"] += 1
+    rep.cells["requests.carried_forward.total"] += 1  # I2 still holds for the row: only I1 breaks
+    marks = {(b.rule, b.mark): b.expected for b in check_draft(_draft(rep)).broken}
+    assert marks == {
+        ("I1", "requests.carried_forward.commercial"): rep.cells["requests.carried_forward.commercial"] - 1,
+        ("I1", "requests.carried_forward.total"): rep.cells["requests.carried_forward.total"] - 1,
+    }
 
 
 def test_appeals_and_local_subtotals_are_checked_live() -> None:

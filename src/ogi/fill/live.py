@@ -4,15 +4,18 @@ The rules are :mod:`ogi.check`'s, applied to the draft as a report, and (with la
 :mod:`ogi.store.crossyear`'s; nothing here restates an identity. What this module adds is what a
 form needs from a finding: which cell to mark, and the value that cell would need.
 
-- For an identity with one cell on its left (a 总计, a 小计) that cell is marked, expected to be the
-  sum of the others. For I1 (本年新收 + 上年结转 = 办理结果总计 + 结转下年度) the marked cell is
-  结转下年度继续办理: the remainder, the one an author computes last.
+- The marked cell is the one the broken identities share most: one wrong cell breaks every identity
+  it is in (a wrong （七）总计·自然人 breaks I1, I2 and I3), so all of them point at it. Where no
+  cell is shared, an identity with one cell on its left marks that cell (a 总计, a 小计), and I1
+  (本年新收 + 上年结转 = 办理结果总计 + 结转下年度) marks 结转下年度继续办理, the remainder an author
+  computes last. ``expected`` is the value the marked cell needs for its identity to hold.
 - ``suggestions``: empty cells whose value the identities already fix from filled ones (a total
   whose parts are all in), for the form to offer.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -94,13 +97,13 @@ def _plain(value: Decimal) -> Number:
     return int(value) if value == value.to_integral_value() else value
 
 
-def _broken(finding: Finding, eq: Equation, values: dict[str, Number | None]) -> Broken:
+def _broken(finding: Finding, eq: Equation, values: dict[str, Number | None], shared: Counter[str]) -> Broken:
     lhs, rhs = Decimal(finding.printed or 0), Decimal(finding.expected or 0)
-    if len(eq.lhs) == 1:
-        mark, expected = eq.lhs[0], rhs
-    else:
-        mark = eq.rhs[-1]
-        expected = Decimal(values[mark] or 0) + lhs - rhs
+    default = eq.lhs[0] if len(eq.lhs) == 1 else eq.rhs[-1]
+    mark = max(eq.keys, key=lambda k: (shared[k], k == default))
+    value = Decimal(values[mark] or 0)
+    # The value that makes the two sides equal, the other cells as they are.
+    expected = value + (rhs - lhs if mark in eq.lhs else lhs - rhs)
     return Broken(finding.rule, eq.keys, mark, _plain(expected), values.get(mark), finding.message)
 
 
@@ -127,13 +130,14 @@ def check_draft(draft: Draft, last: Report | Draft | None = None) -> LiveCheck:
     values = report.values()
     findings = check_report(report)
     equations = {eq.keys: eq for eq in active_equations(get_template(draft.template), report)}
-    broken: list[Broken] = []
-    warnings: list[Notice] = []
-    for f in findings:
-        if f.rule in IDENTITY_RULES and tuple(f.keys) in equations:
-            broken.append(_broken(f, equations[tuple(f.keys)], values))
-        elif f.rule not in QUIET_RULES:
-            warnings.append(Notice(f.rule, f.severity, tuple(f.keys), f.message, f.expected))
+    identities = [f for f in findings if f.rule in IDENTITY_RULES and tuple(f.keys) in equations]
+    shared = Counter(k for f in identities for k in f.keys)
+    broken = [_broken(f, equations[tuple(f.keys)], values, shared) for f in identities]
+    warnings = [
+        Notice(f.rule, f.severity, tuple(f.keys), f.message, f.expected)
+        for f in findings
+        if f.rule not in QUIET_RULES and f.rule not in IDENTITY_RULES
+    ]
     if last is not None:
         warnings += _cross_year(draft, last if isinstance(last, Draft) else Draft.from_report(last))
     t = get_template(draft.template)
