@@ -120,3 +120,12 @@ def test_template_writes_the_blank_form(tmp_path: Path) -> None:
     assert (ogi.parse(out).agency, ogi.parse(out).year) == ("洛阳市老城区人民政府", 2024)
     code, _, err = _run("template", "2020", "-o", str(out))
     assert code == 2 and "2020" in err
+
+
+def test_values_not_read_exactly_are_named_on_standard_error(tmp_path: Path) -> None:
+    source = EXAMPLES / "2021_crawler.txt"
+    uncertain = sorted(k for k, c in ogi.parse(source).cells.items() if c.flag == "uncertain")
+    assert uncertain  # the crawler dump runs table 二's cells together
+    for given in (_parse_json(tmp_path, source), source):
+        code, _, err = _run("render", str(given), "-o", str(tmp_path / "c.docx"))
+        assert code == 0 and f"{len(uncertain)} uncertain values" in err and uncertain[0] in err

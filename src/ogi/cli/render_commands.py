@@ -19,6 +19,7 @@ from ogi.model import Report
 from ogi.model.template import TEMPLATE_IDS
 
 IDENTITY_RULES = ("I1", "I2", "I3", "I4", "I7", "I8")
+NOT_READ_EXACTLY = {"inferred": "推算值", "uncertain": "不确定读数"}
 
 
 def _fail(message: str) -> NoReturn:
@@ -35,7 +36,12 @@ def _from_json(path: Path, data: bytes) -> Report:
         raise InputError(str(path), f"not valid JSON ({e})") from e
     if isinstance(obj, list):
         raise InputError(str(path), f"holds {len(obj)} reports (parse --json of several files); render one at a time")
-    return Draft.from_json(obj, str(path)).to_report()
+    report = Draft.from_json(obj, str(path)).to_report()
+    flags = obj.get("flags") if isinstance(obj.get("flags"), dict) else {}
+    for key, flag in flags.items():  # an ogi parse --json result says which values were not read exactly
+        if key in report.cells and flag in NOT_READ_EXACTLY:
+            report.cells[key].flag = flag
+    return report
 
 
 def load_input(path: Path | None, db: Path | None, report_id: int | None) -> Report:
@@ -97,6 +103,13 @@ def render_command(input_file: Path | None, out: Path, db: Path | None, report_i
         click.echo(f"ogi: {out}: {f.rule}: {f.message}", err=True)
     if broken:
         click.echo(f"ogi: {out}: written, but {len(broken)} identities do not hold (listed above)", err=True)
+    # A value the source did not print, or printed ambiguously, is written like any other: say which.
+    for flag, name in NOT_READ_EXACTLY.items():
+        if keys := [k for k, c in report.cells.items() if c.flag == flag]:
+            shown = ", ".join(keys[:8]) + (" …" if len(keys) > 8 else "")
+            click.echo(
+                f"ogi: {out}: {len(keys)} {flag} values ({name}) written as chosen, check them: {shown}", err=True
+            )
 
 
 @click.command("template")

@@ -98,8 +98,8 @@ class _Sheet:
         cell = self.ws.cell(self.row, 1, text)
         cell.font = font
         cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
-        lines = _lines(("\u3000\u3000" if align == "justify" else "") + text, style.TEXT_WIDTH_CM, size_pt)
-        self.ws.row_dimensions[self.row].height = height_pt * lines
+        # Excel does not grow a merged row to fit its text: the height is set from the line count.
+        self.ws.row_dimensions[self.row].height = height_pt * _lines(text, style.TEXT_WIDTH_CM, size_pt)
         self.row += 1
 
     def table(self, block: Block) -> None:
