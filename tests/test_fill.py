@@ -205,6 +205,11 @@ def test_prefill_across_the_template_change_and_in_force() -> None:
     cells = prefill(_draft(y2022), agency=y2022.agency, year=2023).draft.cells
     assert cells["active.rules.in_force"] == y2022.cells["active.rules.in_force"]
     assert prefill(None, agency="某某镇人民政府", year=2024).draft.cells == {}
+    # A 2021 report on the old single （六）其他处理 row: next year's form has the format's three rows.
+    mixed = {k: v for k, v in y2022.cells.items() if not k.startswith("requests.other.")}
+    mixed |= {f"requests.other.subtotal.{c}": 0 for c in columns}
+    cells = prefill(_draft(y2022).model_copy(update={"cells": mixed}), agency=y2022.agency, year=2023).draft.cells
+    assert not [k for k in cells if k.startswith("requests.other.")]
 
 
 def test_prefill_from_the_store(tmp_path: Path) -> None:

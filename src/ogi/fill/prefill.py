@@ -8,7 +8,8 @@ Carried over (identity 6 of ``cell-keys.md``, the rules :mod:`ogi.store.crossyea
 - 2021 template both years: 现行有效件数 ← last year's 现行有效件数, the base the author then moves by
   本年制发 and 本年废止 (the live check warns while it does not agree).
 
-Last year's local layout (a 小计 column, subtotal rows, extra lines under table 二) is kept, empty.
+Last year's local layout (a 小计 column, subtotal rows, extra lines under table 二) is kept, empty;
+a 2021 report that printed the old single （六）其他处理 row gets the format's three rows back.
 Narrative is never copied: copied text is what evaluators mark down; it is offered beside the form.
 """
 
@@ -61,8 +62,8 @@ def _carry(last: Draft, template: str) -> dict[str, tuple[Number, list[str]]]:
     cells = last.cells
     for col in APPLICANT_COLUMNS:
         source = f"requests.carried_forward.{col}"
-        if cells.get(source) is not None and (col != "legal_subtotal" or source in cells):
-            out[f"requests.carried_over.{col}"] = (cells[source], [source])  # type: ignore[assignment]
+        if (value := cells.get(source)) is not None:
+            out[f"requests.carried_over.{col}"] = (value, [source])
     if template == "2019" and last.template == "2019":
         for row in PREV_COUNT_ROWS:
             base, change = cells.get(f"active.{row}.prev_count"), cells.get(f"active.{row}.change")
@@ -83,6 +84,9 @@ def prefill(last: Report | Draft | None, *, agency: str, year: int, template: st
         return Prefill(Draft(template=template, agency=agency, year=year))  # type: ignore[arg-type]
     prev = last if isinstance(last, Draft) else Draft.from_report(last)
     layout = {k: None for k in prev.cells if k not in get_template(prev.template).keyset and is_cell_of(t, k)}
+    if not any(v is not None for k, v in prev.cells.items() if k.startswith("requests.other.") and "subtotal" not in k):
+        # Last year printed the old single （六）其他处理 row in a 2021 report: this year's form has the three.
+        layout = {k: v for k, v in layout.items() if not k.startswith("requests.other.subtotal.")}
     carried = _carry(prev, template)
     cells: dict[str, Number | None] = {**layout, **{k: v for k, (v, _) in carried.items()}}
     draft = Draft(
