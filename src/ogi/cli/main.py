@@ -14,6 +14,7 @@ from ogi.api import parse_all
 from ogi.cli.collect_command import register as register_collect_command
 from ogi.cli.ocr import ocr_option
 from ogi.cli.overview_commands import register as register_overview_commands
+from ogi.cli.render_commands import register as register_render_commands
 from ogi.cli.scale_commands import register as register_scale_commands
 from ogi.cli.serve import serve_command
 from ogi.cli.store_commands import register as register_store_commands
@@ -70,6 +71,7 @@ def parse_command(files: tuple[Path, ...], as_json: bool, ocr: str) -> None:
 register_store_commands(main)
 register_collect_command(main)
 register_overview_commands(main)
+register_render_commands(main)
 register_scale_commands(main)
 main.add_command(serve_command)
 

@@ -216,6 +216,7 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
         keys.append(key)
 
     labels = {k: rr.hit.printed for rr in tables.rows if rr.hit and not rr.hit.exact for k in rr.keys}
+    labels |= {k: label for k, (_, label) in tables.extras.items()}  # an extra line is known by its label
     cells = {k: _cell(resolved.get(k), labels.get(k)) for k in keys}
     report = Report.model_construct(
         file=document.source,

@@ -252,6 +252,25 @@ def _read_active(stream: Stream, template: Template, region: TableRegion, out: T
         taken = claimed_segments(stream, rows)
         _, cells = leftovers(stream, stream.to_text(region.lo), stream.to_text(region.hi), taken)
         fill_short(rows, cells, "active", out, costs=False)
+    last = next((h for h in reversed(hits) if h), None)
+    if last is not None:
+        _extras(_lines_below(stream, last, region), template, out)
+
+
+def _lines_below(stream: Stream, hit: Hit, region: TableRegion) -> list[Piece]:
+    """Extra lines (``label：value``) printed as rows of their own under a grid table's last row;
+    in running text they follow the row's values and are its junk already."""
+    i = stream.index_at(stream.after(hit.end) - 1)
+    label = stream.segments[i]
+    if not label.is_cell:
+        return []
+    j = i + 1
+    while j < len(stream.segments) and stream.segments[j].table is label.table and stream.segments[j].row == label.row:
+        j += 1
+    if j == len(stream.segments):
+        return []
+    pieces = stream.pieces(stream.segments[j].start, stream.to_text(region.hi))
+    return [p for p in pieces if EXTRA_LINE.match(p.text.strip())]
 
 
 def _header_unit(stream: Stream, label: str, region: TableRegion) -> str:

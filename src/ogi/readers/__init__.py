@@ -26,6 +26,7 @@ READERS: dict[str, str] = {
     "docx": "ogi.readers.docx",
     "doc": "ogi.readers.doc",
     "pdf": "ogi.readers.pdf",
+    "xlsx": "ogi.readers.xlsx",
     "image": "ogi.readers.image",
 }
 """Format → module with a ``read`` function. Modules are imported on first use, so a missing
@@ -34,7 +35,7 @@ WITH_OPTIONS = frozenset({"pdf", "image"})
 """Formats whose reader takes :class:`ParseOptions` (they may need OCR)."""
 
 UNSUPPORTED = {
-    "zip": "a ZIP archive that is not a Word document: unpack it and parse the files inside",
+    "zip": "a ZIP archive that is not a Word or Excel document: unpack it and parse the files inside",
     "unknown": "an unrecognised format",
 }
 
