@@ -17,6 +17,8 @@ from ogi.readers._util import decode_error, find_published
 from ogi.readers.options import ParseOptions
 
 if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
+
     from ogi.readers.ocr import PageImage
 
 A4_WIDTH_PT = 595.0
@@ -49,20 +51,28 @@ def read(data: bytes, source: str, options: ParseOptions | None = None) -> Docum
     return doc
 
 
-def _pages(data: bytes, source: str) -> Iterator[PageImage]:
-    import numpy as np
+def frames(data: bytes, source: str) -> Iterator[tuple[PILImage, float]]:
+    """Each page (frame) of an image, turned upright by its EXIF orientation, in RGB, with its pixels
+    per point of the printed page: the pictures OCR reads, in whose pixels its boxes are, and the
+    pictures the web app shows under them."""
     from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
-
-    from ogi.readers.ocr import PageImage
 
     try:
         image = Image.open(BytesIO(data))
         if image.width * image.height > MAX_PIXELS:
             raise InputError(source, f"the image is too large to read ({image.width}×{image.height} pixels)")
-        for n, frame in enumerate(ImageSequence.Iterator(image), start=1):
+        for frame in ImageSequence.Iterator(image):
             upright = ImageOps.exif_transpose(frame).convert("RGB")
             dpi = frame.info.get("dpi", (0, 0))[0]
-            px_per_pt = float(dpi) / 72 if dpi and float(dpi) >= 100 else upright.width / A4_WIDTH_PT
-            yield PageImage(n, np.asarray(upright), px_per_pt, 1.0)
+            yield upright, float(dpi) / 72 if dpi and float(dpi) >= 100 else upright.width / A4_WIDTH_PT
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise InputError(source, f"the image cannot be decoded ({decode_error(exc)})") from exc
+
+
+def _pages(data: bytes, source: str) -> Iterator[PageImage]:
+    import numpy as np
+
+    from ogi.readers.ocr import PageImage
+
+    for n, (upright, px_per_pt) in enumerate(frames(data, source), start=1):
+        yield PageImage(n, np.asarray(upright), px_per_pt, 1.0)
