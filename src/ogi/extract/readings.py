@@ -160,7 +160,7 @@ def _grid_readings(cells: list[Piece], kinds: list[Kind], header_cols: dict[int,
                 readings.append(Reading(r.values, r.score - 1))
         return RowValues(_dedupe(readings))
     if n < k:
-        return RowValues(_short(cells, kinds, _typed), [("ROW_SHORT", f"{n}/{k}")])
+        return RowValues(_gaps_anywhere(_short(cells, kinds, _typed), cells, kinds), [("ROW_SHORT", f"{n}/{k}")])
     blank = [not p.text.strip() for p in cells]
     options: list[list[Piece]] = []
     if header_cols:
@@ -183,7 +183,22 @@ def _grid_readings(cells: list[Piece], kinds: list[Kind], header_cols: dict[int,
     elif len(options) > 1:
         issues.append(("COLUMNS_SHIFTED", f"{n}/{k}"))
     readings = [Reading(tuple(_typed(p, kinds[i]) for i, p in enumerate(opt))) for opt in options]
-    return RowValues(_dedupe(readings), issues)
+    return RowValues(_gaps_anywhere(_dedupe(readings), cells, kinds), issues)
+
+
+def _gaps_anywhere(readings: list[Reading], cells: list[Piece], kinds: list[Kind]) -> list[Reading]:
+    """A row of a converted table (columns guessed, not drawn) whose cells do not line up with the
+    columns and that prints fewer values than it has columns: its blank cells are as likely a
+    converter's padding (a label's span, a stray tab) as the places of its missing values, so every
+    place of the gaps among the printed values is a reading too, below the row as laid out. The
+    identities choose; where they cannot, the cells that differ stay uncertain — such a row is
+    never placed on its blanks' word."""
+    table = cells[0].segment.table if cells else None
+    printed = [p for p in cells if p.text.strip()]
+    if table is None or table.exact_columns or not printed or len(printed) >= len(kinds):
+        return readings
+    below = min((r.score for r in readings), default=0.0) - 1
+    return _dedupe(readings + [Reading(r.values, below + r.score) for r in _short(printed, kinds, _typed)])
 
 
 def _drops(blank: list[bool], excess: int) -> Iterator[tuple[int, ...]]:
