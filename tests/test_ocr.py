@@ -178,6 +178,19 @@ def test_ingest_passes_the_ocr_option(tmp_path: Path, tables_pdf: bytes) -> None
     assert result.added == 0 and "OCR is turned off" in result.failed[0][1]
 
 
+def test_ray_workers_pass_the_ocr_option_and_count_pages(tmp_path: Path, tables_pdf: bytes) -> None:
+    """The Ray task function (plain Python here, no Ray) reads as the options say and reports the
+    pages for the driver's bar."""
+    from ogi.batch.limits import Limits
+    from ogi.batch.worker import Batch, Hashes, run_batch
+
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(to_pdf(scanned(_subset(tables_pdf, [0, 2]), 72), 72))
+    batch = Batch("p0", ((str(scan), scan.stat().st_size),))
+    (result,) = run_batch(batch, Hashes(), None, Limits(), ParseOptions(ocr="never"))
+    assert result.status == "failed" and "OCR is turned off" in (result.error or "") and result.pages == 2
+
+
 def test_options_are_checked() -> None:
     with pytest.raises(ValueError, match="ocr must be one of"):
         ParseOptions(ocr="sometimes")  # type: ignore[arg-type]
