@@ -94,15 +94,17 @@ def test_fill_a_report_with_live_checks_then_download_and_submit(tmp_path: Path)
         assert expect.is_displayed() and expect.text == f"应为 {right}"
         assert d.find_elements(By.CSS_SELECTOR, "td.v.broken") == [cell("requests.total.total")]
         panel = d.find_element(By.ID, "live-broken").text
-        assert "（七）总计 · 总计" in panel and f"应为 {right}" in panel and "勾稽关系" in panel
-        assert d.find_element(By.ID, "count-broken").text == "勾稽不符 3"  # I1, I2 and I3 all mark it
+        assert f"（七）总计 · 总计 应为 {right}（现为 {right + 3}）" in panel
+        assert "不满足：申请数量平衡、申请人合计、办理结果合计" in panel  # I1, I2 and I3 all mark it
+        assert d.find_element(By.ID, "count-broken").text == "勾稽不符 3"
 
         # Fixed: the mark goes away as it is typed.
         inputs["requests.total.total"].clear()
         inputs["requests.total.total"].send_keys(str(right))
-        _wait(d, lambda d: d.find_element(By.ID, "count-broken").text == "勾稽不符 0")
+        counts = ("count-broken", "count-unfilled")
+        _wait(d, lambda d: [d.find_element(By.ID, c).text for c in counts] == ["勾稽不符 0", "未填 0"])
         assert d.find_elements(By.CSS_SELECTOR, "td.v.broken") == []
-        assert d.find_element(By.ID, "count-unfilled").text == "未填 0"
+        assert d.find_element(By.ID, "live-ok").is_displayed()
 
         # The narrative: last year's text copied in with the button, then rewritten; the rest typed.
         d.find_element(By.CSS_SELECTOR, "#s-overview details summary").click()

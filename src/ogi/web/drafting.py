@@ -90,7 +90,7 @@ def draft_of(obj: object, source: str = "draft") -> Draft:
     try:
         return Draft.from_json(obj, source)
     except DraftError as e:
-        raise HTTPException(422, {"key": e.key, "message": e.reason}) from e
+        raise HTTPException(422, {"key": e.key, "message": e.reason.removeprefix(f"{e.key}: ")}) from e
 
 
 async def json_body(request: Request) -> Any:
@@ -117,9 +117,11 @@ def live_json(draft: Draft, live: LiveCheck, last: LastYear | None) -> dict[str,
         place = str(labels.place(t, b.mark))
         mark = marks.setdefault(
             b.mark,
-            {"expected": _text(b.expected), "value": _text(b.value), "place": place, "rules": [], "messages": []},
-        )
+            {"expected": _text(b.expected), "value": _text(b.value), "place": place, "rules": [], "names": [],
+             "messages": []},
+        )  # fmt: skip
         mark["rules"].append(b.rule)
+        mark["names"].append(labels.rule_name(b.rule).removeprefix("勾稽关系："))
         mark["messages"].append(b.message)
     return {
         "ok": live.ok,

@@ -111,10 +111,11 @@
     bad.forEach((key) => setMark(key, "不是数字", "请填写数字", "bad-input"));
 
     const broken = document.getElementById("live-broken");
-    broken.replaceChildren(...result.broken.map((b) => {
-      const li = item("li", "sev-error", b.mark);
-      const m = result.marks[b.mark];
-      li.append(focusLink(b.mark, m.place), " 应为 ", withText("b", m.expected), withText("span", `${b.name}：${b.message}`, "msg"));
+    broken.replaceChildren(...Object.entries(result.marks).map(([key, m]) => {
+      const li = item("li", "sev-error", key);
+      const why = withText("span", `不满足：${m.names.join("、")}`, "msg");
+      why.title = m.messages.join("\n");
+      li.append(focusLink(key, m.place), " 应为 ", withText("b", m.expected), `（现为 ${m.value || "空"}）`, why);
       return li;
     }));
     const warnings = document.getElementById("live-warnings");
