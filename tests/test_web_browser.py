@@ -78,7 +78,7 @@ def test_upload_review_and_correct(tmp_path: Path) -> None:
         loaded = driver.execute_async_script(
             "fetch(arguments[0]).then(r => arguments[1](r.headers.get('content-type')))", image.get_attribute("href"))
         assert loaded == "image/png"
-        assert "原文第 2 / 3 页" in driver.find_element(By.ID, "panel").text
+        assert "原文第 2 / 4 页" in driver.find_element(By.ID, "panel").text
         box = driver.find_element(By.CSS_SELECTOR, "#panel svg.page-image rect.cell-box")
         assert box.is_displayed() and float(box.get_attribute("x")) > 0 and float(box.get_attribute("height")) > 0
         assert console_errors(driver) == []
