@@ -5,6 +5,7 @@ submit, import), the form pages posted as plain forms, and their security. The b
 from __future__ import annotations
 
 import json
+import random
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from fastapi.testclient import TestClient
 
 import ogi
 from ogi.fill import Draft
+from ogi.render.synth import synth_report
+from ogi.render.variants import with_variants
 from ogi.store.db import Store
 from ogi.store.drafts import DraftConflict, draft_of_text, draft_text, get_draft, save_draft
 from ogi.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -42,6 +45,10 @@ def _finished() -> dict[str, Any]:
     """The district's 2024 report as a draft's JSON: complete, every identity holding."""
     draft = Draft.from_report(ogi.parse(EXAMPLES / "hongze_2024_gov.txt"))
     return json.loads(json.dumps({**draft.to_json()}, ensure_ascii=False), parse_float=Decimal)
+
+
+def _json_of(draft: Draft) -> dict[str, Any]:
+    return {**draft.to_json(), "cells": dict(draft.cells)}
 
 
 def _json(r: Any) -> Any:
@@ -275,6 +282,30 @@ def test_the_form_posts_without_scripts_and_keeps_what_was_typed(client: TestCli
     assert wrong.status_code == 409 and "勾稽关系不符" in wrong.text and "应为 10" in wrong.text
     stale = client.post(url, data=form | {"cell.requests.new.natural": "1", "base": "1"})
     assert stale.status_code == 409 and "请打开最新版" in stale.text
+
+
+def test_a_2019_draft_with_local_variants_goes_through_the_form_unchanged(client: TestClient) -> None:
+    rep = with_variants(synth_report("2019", random.Random(8)), legal_subtotal=True, subtotal_groups=["denied"],
+                        extra_lines=1, rng=random.Random(9))  # fmt: skip
+    draft = Draft(template="2019", year=rep.year, agency=rep.agency, published=rep.published, cells=rep.cells,
+                  sections=rep.sections, labels=rep.labels)  # fmt: skip
+    made = _new(client, _json_of(draft))
+    page = client.get(f"/fill/{made['id']}").text
+    extra = next(k for k in rep.cells if k.startswith("active.extra."))
+    for key in ("requests.new.legal_subtotal", "requests.denied.subtotal.natural", extra, "active.procurement.amount"):
+        assert f'id="cell-{key}"' in page, key
+    assert f'<span class="extra-label">{rep.labels[extra]}：</span>' in page
+    form = {f"cell.{k}": str(v) for k, v in rep.cells.items()} | {"agency": rep.agency, "year": str(rep.year),
+            "published": rep.published.isoformat(), "who": "表单", "base": "1", "action": "save"}  # fmt: skip
+    form |= {f"section.{k}": text for k, text in rep.sections.items()}
+    bad = client.post(f"/fill/{made['id']}", data=form | {"cell.requests.new.legal_subtotal": "x1"})
+    assert bad.status_code == 422 and 'id="cell-requests.new.legal_subtotal" value="x1"' in bad.text
+    saved = client.post(f"/fill/{made['id']}", data=form, follow_redirects=False)
+    assert saved.status_code == 303 and "unchanged=1" in saved.headers["location"]
+    assert "没有修改，未产生新版本" in client.get(saved.headers["location"]).text
+    # Nothing changed, so no new version; every cell as it was.
+    got = _json(client.get(f"/api/drafts/{made['id']}"))
+    assert got["version"] == 1 and got["draft"]["cells"] == rep.cells and got["check"]["ok"]
 
 
 def test_report_text_is_untrusted_on_the_form(client: TestClient) -> None:

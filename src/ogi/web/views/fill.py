@@ -111,11 +111,13 @@ async def _form_page(request: Request, v: DraftVersion, *, draft: Draft | None =
 
 
 @router.get("/fill/{draft_id}", response_class=HTMLResponse)
-async def form_page(request: Request, draft_id: int, version: int | None = None, saved: int | None = None) -> Response:
+async def form_page(request: Request, draft_id: int, version: int | None = None, saved: int | None = None,
+                    unchanged: bool = False) -> Response:  # fmt: skip
     svc = services(request)
     newest = await drafting.load(svc, draft_id)
     v = newest if version is None else await drafting.load(svc, draft_id, version)
     message = f"已保存为第{saved}版" if saved and saved == newest.version else ""
+    message = "没有修改，未产生新版本" if unchanged else message
     return await _form_page(request, v, message=message, latest=newest.version)
 
 
@@ -171,14 +173,17 @@ async def form_post(request: Request, draft_id: int) -> Response:
 
     async def again(message: str, status: int) -> HTMLResponse:
         # Everything typed comes back: the cells as text, the rest as far as it could be read.
-        shown = draft or current.draft.model_copy(update={k: v for k, v in fields.items() if k not in errors})
+        readable = {k: v for k, v in fields.items() if k not in errors}
+        readable["cells"] = {k: fields["cells"].get(k) for k in texts}  # a bad cell keeps its place in the layout
+        shown = draft or current.draft.model_copy(update=readable)
         return await _form_page(request, current, draft=shown, texts=texts, errors=errors, message=message,
                                 status=status)  # fmt: skip
 
     if draft is None:
         return await again(f"有 {len(errors)} 处填写有误，已标出，未保存", 422)
+    changed = draft != current.draft
     try:
-        if draft != current.draft:
+        if changed:
             current = await drafting.save(svc, draft, who, draft_id=draft_id, base=base)
         if form.get("action") == "submit":
             done = await drafting.submit(svc, draft_id, who, current.version)
@@ -187,4 +192,5 @@ async def form_post(request: Request, draft_id: int) -> Response:
         return await again(str(e.detail), e.status_code)
     except OgiError as e:
         return await again(str(e), 409)
-    return RedirectResponse(f"/fill/{draft_id}?saved={current.version}#fill-actions", 303)
+    done = f"saved={current.version}" if changed else "unchanged=1"
+    return RedirectResponse(f"/fill/{draft_id}?{done}#fill-actions", 303)
