@@ -87,54 +87,49 @@ def form_tables(
     ``texts`` are the inputs' contents (the draft's values, or what was typed when it was refused
     with ``errors``)."""
     t = get_template(draft.template)
-    layout = Layout.of(t, draft.cells, draft.labels)
     values = draft.values()
     marks = live.marks()
     messages: dict[str, list[str]] = {}
     for b in live.broken:
         messages.setdefault(b.mark, []).append(b.message)
-    last_values = last.start.last_values if last else {}
     errors = errors or {}
+
+    def value_cell(cell: FormCell, key: str) -> None:
+        cell.key, cell.kind = key, t.kind_of(key)
+        cell.value = texts.get(key, labels.number(values.get(key)))
+        cell.place = str(labels.place(draft.template, key))
+        cell.classes = ["v", f"k-{cell.kind}"] + (["extra"] if cell.text else [])
+        if last is not None and key in last.start.last_values:
+            cell.last = labels.number(last.start.last_values[key])
+        if last is not None and key in last.start.carried and values.get(key) == last.start.draft.cells.get(key):
+            cell.carried = _carried_note(last, key)
+            cell.classes.append("carried")
+        notes = []
+        if key in marks:
+            cell.expected = labels.number(marks[key])
+            notes += messages[key]
+            cell.classes.append("broken")
+        if key in errors:
+            cell.error = errors[key]
+            cell.classes.append("bad-input")
+        if key in live.suggestions:
+            cell.suggestion = labels.number(live.suggestions[key])
+        if flag_note := _flag_note(origin, key, values.get(key)):
+            notes.append(flag_note)
+            cell.classes.append("imported-flag")
+        cell.note = "；".join(notes)
+
     titles = {s.key: s.ordinal + s.text for s in t.sections}
     out = []
-    for section, grid in grids(t, layout).items():
+    for section, grid in grids(t, Layout.of(t, draft.cells, draft.labels)).items():
         rows = []
         for line in spans(grid, {}):
             row = []
             for s in line:
-                cell = FormCell(s.text, s.rowspan, s.colspan, header=s.header)
-                if s.key is None:
-                    cell.classes = ["h" if s.header else "l"]
-                else:
-                    _value_cell(cell, s.key, t.kind_of(s.key), texts, values, last_values)
-                    cell.place = str(labels.place(draft.template, s.key))
-                    carried = last.start.draft.cells.get(s.key) if last and s.key in last.start.carried else None
-                    if carried is not None and values.get(s.key) == carried:
-                        cell.carried = _carried_note(last, s.key)  # type: ignore[arg-type]
-                        cell.classes.append("carried")
-                    if s.key in marks:
-                        cell.expected = labels.number(marks[s.key])
-                        cell.note = "；".join(messages[s.key])
-                        cell.classes.append("broken")
-                    if s.key in errors:
-                        cell.error = errors[s.key]
-                        cell.classes.append("bad-input")
-                    if s.key in live.suggestions:
-                        cell.suggestion = labels.number(live.suggestions[s.key])
-                    if flag_note := _flag_note(origin, s.key, values.get(s.key)):
-                        cell.note = "；".join(filter(None, [cell.note, flag_note]))
-                        cell.classes.append("imported-flag")
+                cell = FormCell(s.text, s.rowspan, s.colspan, header=s.header, classes=["h" if s.header else "l"])
+                if s.key is not None:
+                    value_cell(cell, s.key)
                 row.append(cell)
             rows.append(row)
         out.append(FormTable(section, titles[section], rows))
     return out
-
-
-def _value_cell(cell: FormCell, key: str, kind: str, texts: dict[str, str],
-                values: dict[str, Number | None], last_values: dict[str, Number | None]) -> None:  # fmt: skip
-    cell.key = key
-    cell.kind = kind
-    cell.value = texts.get(key, labels.number(values.get(key)))
-    cell.classes = ["v", f"k-{kind}"] + (["extra"] if cell.text else [])
-    if key in last_values:
-        cell.last = labels.number(last_values[key])
