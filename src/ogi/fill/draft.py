@@ -28,7 +28,18 @@ from ogi.render.layout import date_text
 
 DRAFT_FIELDS = ("template", "year", "agency", "published", "cells", "sections", "labels")
 # What ``ogi parse --json`` adds around a report's values; a draft made from it ignores them.
-SUMMARY_ONLY = ("file", "agency_level", "region", "flags", "alternatives", "provenance", "boxes", "findings", "meta")
+SUMMARY_ONLY = (
+    "file",
+    "agency_level",
+    "region",
+    "part",
+    "flags",
+    "alternatives",
+    "provenance",
+    "boxes",
+    "findings",
+    "meta",
+)
 _EXTENSION = re.compile(
     r"^requests\.(?P<row>[a-z_.]+?)\.(?:legal_subtotal|subtotal\.(?P<col>[a-z_]+))$|^active\.extra\.[a-z0-9_]+$"
 )

@@ -10,10 +10,10 @@ import json
 from decimal import Decimal
 
 from ogi.errors import StoreError
-from ogi.extract.agency import normalise_agency
 from ogi.model import Cell, Finding, Provenance, Report, SectionText, get_template
 from ogi.model.report import Number, Region
 from ogi.store.db import Store
+from ogi.units import normalise_agency
 
 _REPORT_COLUMNS = (
     "path, format, agency, level, region_code, region_name, region_level, region_ambiguous, region_reason, "
