@@ -28,3 +28,12 @@ class InputError(OgiError):
 
 class StoreError(OgiError):
     """The corpus store cannot be opened or written."""
+
+
+def failure_reason(error: Exception) -> str:
+    """What a batch records for a file that could not be parsed: an ogi error's reason, or a bug
+    named as one. Batch code catches ``MemoryError`` before this: the per-file memory limit
+    (:mod:`ogi.batch.limits`) is reported by the caller, not as a bug."""
+    if isinstance(error, OgiError):
+        return getattr(error, "reason", None) or str(error)
+    return f"internal error ({type(error).__name__}: {error}); please report this file"

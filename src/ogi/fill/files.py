@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ogi.errors import OgiError
+from ogi.errors import failure_reason
 from ogi.fill.draft import Draft
 from ogi.model.report import Number
 
@@ -46,12 +46,10 @@ def draft_from_file(data: bytes, name: str) -> Imported | str:
         # Validated as a draft from JSON is: every key a cell of the template, every value of its kind.
         made = Draft.from_report(report)
         draft = Draft.from_json({**made.model_dump(), "cells": dict(made.cells)}, name)
-    except OgiError as e:
-        return getattr(e, "reason", None) or str(e)
     except MemoryError:
         raise  # the per-file memory limit (ogi.batch.limits), reported as such
     except Exception as e:
-        return f"internal error ({type(e).__name__}: {e}); please report this file"
+        return failure_reason(e)
     flagged = {k: (c.flag, c.value) for k, c in report.cells.items() if c.flag in FLAGS_TO_CHECK}
     errors = sum(f.severity == "error" for f in report.findings)
     return Imported(draft, flagged, errors)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from ogi.check import check_report
-from ogi.errors import InputError, OgiError
+from ogi.errors import InputError, OgiError, failure_reason
 from ogi.extract import extract
 from ogi.model import Cell, Report, get_template
 from ogi.model.report import Number
@@ -115,9 +115,7 @@ def reparse(
     try:
         report, parsed = corrected_report(data, name, corrections, part, parts, options)
         return report_rows(report, parsed)
-    except OgiError as e:
-        return getattr(e, "reason", None) or str(e)
     except MemoryError:
         raise  # the per-file memory limit (ogi.batch.limits), reported as such
     except Exception as e:
-        return f"internal error ({type(e).__name__}: {e}); please report this file"
+        return failure_reason(e)

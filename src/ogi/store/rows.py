@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ogi.errors import OgiError
+from ogi.errors import failure_reason
 from ogi.model import Report
 from ogi.readers.options import ParseOptions
 from ogi.units import normalise_agency
@@ -124,9 +124,7 @@ def parse_file(data: bytes, name: str, options: ParseOptions | None = None) -> l
         from ogi.api import parse_all_bytes
 
         return [report_rows(r) for r in parse_all_bytes(data, name, options)]
-    except OgiError as e:
-        return getattr(e, "reason", None) or str(e)
     except MemoryError:
-        raise  # the caller's memory limit (ogi.batch.limits), not a bug to report
+        raise  # the per-file memory limit (ogi.batch.limits), reported as such
     except Exception as e:
-        return f"internal error ({type(e).__name__}: {e}); please report this file"
+        return failure_reason(e)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
-from ogi.errors import OgiError
+from ogi.errors import OgiError, failure_reason
 from ogi.model import Paragraph, Report
 from ogi.model.document import Table
 from ogi.readers.options import ParseOptions
@@ -26,12 +26,10 @@ def parse_reports(data: bytes, name: str, options: ParseOptions | None = None) -
         from ogi.api import parse_all_bytes
 
         return parse_all_bytes(data, name, options)
-    except OgiError as e:
-        return getattr(e, "reason", None) or str(e)
     except MemoryError:
         raise  # the per-file memory limit (ogi.batch.limits), reported as such
     except Exception as e:
-        return f"internal error ({type(e).__name__}: {e}); please report this file"
+        return failure_reason(e)
 
 
 @dataclass(frozen=True, slots=True)
