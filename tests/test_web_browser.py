@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from tests.browser import browser, console_errors, missing, server
@@ -17,9 +18,11 @@ pytestmark = pytest.mark.skipif(missing() is not None, reason=str(missing()))
 
 
 def _wait(driver, condition):  # type: ignore[no-untyped-def]
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, WAIT).until(condition)
+    # htmx swaps the panel while the condition reads it: an element gone stale is read again.
+    return WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def _upload(driver, url: str, *paths: Path) -> None:  # type: ignore[no-untyped-def]
@@ -78,7 +81,8 @@ def test_upload_review_and_correct(tmp_path: Path) -> None:
         loaded = driver.execute_async_script(
             "fetch(arguments[0]).then(r => arguments[1](r.headers.get('content-type')))", image.get_attribute("href"))
         assert loaded == "image/png"
-        assert "原文第 2 / 3 页" in driver.find_element(By.ID, "panel").text
+        pages = len(pdfium.PdfDocument((EXAMPLES / "2021_print.pdf").read_bytes()))
+        assert f"原文第 2 / {pages} 页" in driver.find_element(By.ID, "panel").text
         box = driver.find_element(By.CSS_SELECTOR, "#panel svg.page-image rect.cell-box")
         assert box.is_displayed() and float(box.get_attribute("x")) > 0 and float(box.get_attribute("height")) > 0
         assert console_errors(driver) == []

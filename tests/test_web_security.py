@@ -102,7 +102,7 @@ def test_zip_bombs_and_bad_member_names(guarded: TestClient) -> None:
     bomb = build([named(Member("", spaces_bomb(512), 512 << 20), "report.txt")])
     r = upload(guarded, ("bomb.zip", bomb), headers=_bearer())
     assert r == [{"file": "bomb.zip", "status": "failed", "id": None, "agency": None, "year": None, "findings": {},
-                  "error": r[0]["error"]}]  # fmt: skip
+                  "part": None, "error": r[0]["error"]}]  # fmt: skip
     assert "inflates to 512 MB (at most 1 MB)" in r[0]["error"]
     lying = build([named(Member("", spaces_bomb(64), 2048), "report.txt")])
     assert "inflates past" in upload(guarded, ("lying.zip", lying), headers=_bearer())[0]["error"]

@@ -1,8 +1,9 @@
 """Ingest folders of reports into the store: hash, skip what is known, parse in parallel, write.
 
 Files are hashed in the main process before anything is parsed, so an unchanged file costs one
-read. Parsing runs in worker processes calling the pure :func:`ogi.parse_bytes` (plus flattening
-into rows); only the main process writes, in small batches of one transaction each, so a killed
+read. Parsing runs in worker processes calling the pure :func:`ogi.parse_all_bytes` (plus flattening
+into rows; a file holding several reports gives a row per report, with its part and line or page
+range); only the main process writes, in small batches of one transaction each, so a killed
 run loses at most the batch in flight and a re-run picks it up. A file that cannot be parsed is
 recorded with its reason and never stops the batch, and so is one past its time or memory limit
 (:mod:`ogi.batch.limits`); a worker that dies (a reader crashing on a file) is replaced and the

@@ -140,8 +140,9 @@ def run_limited(fn: Callable[[], T], limits: Limits, *, hard_stop: bool = True) 
         return limits.memory_reason()
 
 
-def parse_limited(data: bytes, name: str, limits: Limits, hard_stop: bool = True) -> ReportRows | str:
-    """:func:`~ogi.store.rows.parse_file` held to ``limits``: the rows, or why the file failed."""
+def parse_limited(data: bytes, name: str, limits: Limits, hard_stop: bool = True) -> list[ReportRows] | str:
+    """:func:`~ogi.store.rows.parse_file` held to ``limits``: the rows of each report the file
+    holds, or why the file failed."""
     return run_limited(lambda: parse_file(data, name), limits, hard_stop=hard_stop)
 
 

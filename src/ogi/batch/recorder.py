@@ -20,8 +20,9 @@ from ogi.store.rows import ReportRows
 BATCH_FILES = 64
 BATCH_SECONDS = 1.0
 
-Outcome = ReportRows | str | Died
-"""What parsing one file gave: its rows, the reason it failed, or the death of its process."""
+Outcome = list[ReportRows] | str | Died
+"""What parsing one file gave: the rows of each report it holds, the reason it failed, or the
+death of its process."""
 
 
 @dataclass
@@ -102,8 +103,7 @@ class StoreRecorder:
             for entry, added in zip(self.buffer, self.store.add_many(self.buffer), strict=True):
                 if added.status == "added":
                     self.result.added += 1
-                    if entry.rows and entry.rows.report["agency_id"]:
-                        self.touched.add(entry.rows.report["agency_id"])
+                    self.touched.update(r.report["agency_id"] for r in entry.rows or [] if r.report["agency_id"])
                     self.result.new_versions += (added.version or 1) > 1
                 elif added.status == "failed":
                     self.result.failed.append((entry.path, entry.error or "failed"))

@@ -60,7 +60,8 @@ class FileResult:
     or earlier in the batch) / lost (not recorded, so the next run tries again: the file could not
     be read, or its process died)"""
     error: str | None = None
-    agency_id: str | None = None
+    agency_ids: tuple[str, ...] = ()
+    """The publishers of the reports the file holds (one for most files)."""
     entry: Entry | None = None
     """The rows and bytes, when the driver records them (no dataset)."""
 
@@ -107,6 +108,6 @@ def _parse_one(name: str, data: bytes, seen: set[str], skip: Hashes, limits: Lim
     outcome = parse_limited(data, name, limits)
     entry = Entry(name, sha, data, None, outcome) if isinstance(outcome, str) else Entry(name, sha, data, outcome)
     entries.append(entry)
-    agency_id = entry.rows.report["agency_id"] if entry.rows else None
+    agency_ids = tuple(r.report["agency_id"] for r in entry.rows or [] if r.report["agency_id"])
     status: Status = "parsed" if entry.rows else "failed"
-    results.append(FileResult(name, sha, status, entry.error, agency_id, entry if keep else None))
+    results.append(FileResult(name, sha, status, entry.error, agency_ids, entry if keep else None))

@@ -18,7 +18,11 @@ _DATE = r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)"
 _PUBLISHED = re.compile(r"(?:发布日期|发布时间|成文日期|发文日期|印发日期)\s*[:：]?\s*" + _DATE)
 # A bare "时间：" or "日期：" label (portal article bars: "来源：…时间：2025-03-10"), but not the
 # end of a longer label such as "统计时间：".
-_BARE_DATE = re.compile(r"(?<!统计)(?<!截止)(?<!办理)(?<!受理)(?<!答复)(?<!会议)(?:日期|时间)\s*[:：]\s*" + _DATE)
+# A crawler's or saving tool's stamp (采集时间, 保存时间 …) is not the page's date either.
+_BARE_DATE = re.compile(
+    r"(?<!统计)(?<!截止)(?<!办理)(?<!受理)(?<!答复)(?<!会议)(?<!采集)(?<!抓取)(?<!爬取)(?<!下载)(?<!保存)(?<!存档)"
+    r"(?<!访问)(?<!打印)(?<!浏览)(?:日期|时间)\s*[:：]\s*" + _DATE
+)
 
 
 def clean(text: str) -> str:

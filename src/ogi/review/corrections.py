@@ -8,11 +8,12 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from ogi.check import check_report
-from ogi.errors import OgiError
+from ogi.errors import InputError, OgiError
 from ogi.extract import extract
 from ogi.model import Cell, Report, get_template
 from ogi.model.report import Number
 from ogi.readers import read_document
+from ogi.readers.split import split_reports
 from ogi.store.rows import ReportRows, report_rows
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
@@ -75,20 +76,30 @@ def apply_corrections(report: Report, corrections: Corrections) -> Parsed:
     return parsed
 
 
-def corrected_report(data: bytes, name: str, corrections: Corrections) -> tuple[Report, Parsed]:
-    """Parse ``data`` again, apply ``corrections``, and run every check on the result."""
-    document = read_document(data, name)
-    report, tables = extract(document)
+def corrected_report(
+    data: bytes, name: str, corrections: Corrections, part: int = 1, parts: int = 1
+) -> tuple[Report, Parsed]:
+    """Parse ``data`` again, apply ``corrections``, and run every check on the result. A file of
+    several reports (stored as ``parts`` reports) is cut as :func:`ogi.parse_all_bytes` cuts it,
+    and its report ``part`` is the one corrected."""
+    found = split_reports(read_document(data, name))
+    if len(found) != parts:
+        raise InputError(name, f"now reads as {len(found)} report(s), not the {parts} stored: its part {part} "
+                               "cannot be told apart for correction")  # fmt: skip
+    chosen = found[part - 1]
+    report, tables = extract(chosen.document)
+    if parts > 1:
+        report.part = chosen.where
     parsed = apply_corrections(report, corrections)
     report.findings = check_report(report, tables)
     return report, parsed
 
 
-def reparse(data: bytes, name: str, corrections: Corrections) -> ReportRows | str:
-    """The store rows of the corrected report, or why the file no longer parses. Never raises:
-    it runs in the parsing processes."""
+def reparse(data: bytes, name: str, corrections: Corrections, part: int = 1, parts: int = 1) -> ReportRows | str:
+    """The store rows of the corrected report (report ``part`` of the ``parts`` the file holds),
+    or why the file no longer parses. Never raises: it runs in the parsing processes."""
     try:
-        report, parsed = corrected_report(data, name, corrections)
+        report, parsed = corrected_report(data, name, corrections, part, parts)
         return report_rows(report, parsed)
     except OgiError as e:
         return getattr(e, "reason", None) or str(e)

@@ -38,6 +38,9 @@ REPORT_TYPES: dict[str, str] = {
     "null_cells": "INTEGER",
     "meta": "VARCHAR",
     "reviewed_cells": "INTEGER",
+    "part": "INTEGER",
+    "parts": "INTEGER",
+    "source_range": "VARCHAR",
 }
 """The columns of ``ReportRows.report``."""
 

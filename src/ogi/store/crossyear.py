@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -211,6 +211,37 @@ def check_cross_year(
         con.execute(f"DROP TABLE {table}")
     # The rules' order within a pair: the numbers first, then the texts.
     return sorted([*found, *reused], key=lambda f: (f.agency_id, f.year, f.rule == "X_TEXT_REUSE"))
+
+
+def compare_years(
+    cur: Mapping[str, Decimal | int | None],
+    prev: Mapping[str, Decimal | int | None],
+    *,
+    year: int,
+    template: str,
+    prev_template: str | None,
+    texts: Mapping[str, str] | None = None,
+    prev_texts: Mapping[str, str] | None = None,
+    threshold: float = TEXT_REUSE_THRESHOLD,
+) -> list[CrossFinding]:
+    """The same rules for one pair of reports given as values, stored nowhere (the 填报 form checks a
+    draft against last year's report this way); the findings' report ids are 0."""
+    p = _Pair(0, 0, "", year, template, prev_template)
+
+    def vals(cells: Mapping[str, Decimal | int | None]) -> Cells:
+        return {k: _Val(Decimal(v), None, ()) for k, v in cells.items() if v is not None}
+
+    def sections(t: str | None, given: Mapping[str, str] | None) -> dict[str, tuple[str, str]]:
+        heads = {s.key: s.ordinal + s.text for s in get_template(t or template).sections}
+        return {k: (heads.get(k, k), text) for k, text in (given or {}).items()}
+
+    now, then = vals(cur), vals(prev)
+    return [
+        *_carry_over(p, now, then),
+        *_prev_count(p, now, then),
+        *_in_force(p, now, then),
+        *_text_reuse(p, sections(template, texts), sections(prev_template, prev_texts), threshold),
+    ]
 
 
 _COLUMNS = {

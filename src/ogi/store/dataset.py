@@ -5,12 +5,14 @@ Layout (a folder or an object-store prefix)::
 
     documents/part-<run>-<batch>.parquet               sha256, path, format, size, ingested_at, status, error
     files/part-<run>-<batch>.parquet                   sha256, path, data (the file's bytes)
-    reports/year=2023/part-<run>-<batch>.parquet       sha256, path, and the store's report columns
-    cells/year=2023/part-<run>-<batch>.parquet         sha256, key, value, semantic, flag, alternatives, provenance
-    findings/year=2023/…, sections/year=2023/…         sha256, then the store's columns
+    reports/year=2023/part-<run>-<batch>.parquet       sha256, path, and the store's report columns (part among them)
+    cells/year=2023/part-<run>-<batch>.parquet         sha256, part, key, value, semantic, flag, alternatives, …
+    findings/year=2023/…, sections/year=2023/…         sha256, part, then the store's columns
 
 Columns and types are the store's (:mod:`ogi.store.columns`); rows are keyed by the file's
-``sha256`` where the store has a report id. ``year`` is the Hive partition (null:
+``sha256`` and the report's ``part`` where the store has a report id: a file holding several
+reports (a compiled volume) has a report row per part, 1 for most files. ``year`` is the Hive
+partition (null:
 ``year=__HIVE_DEFAULT_PARTITION__``), so DuckDB, Spark or Trino prune by year.
 
 **Commit.** A batch writes its parts table by table and its ``documents`` part last, each file
@@ -65,18 +67,18 @@ def _arrow_type(sql: str) -> pa.DataType:
     if sql.startswith("DECIMAL"):
         return pa.decimal128(38, 10)
     return {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "INTEGER": pa.int32(), "BOOLEAN": pa.bool_(),
-            "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us")}[sql]  # fmt: skip
+            "DOUBLE": pa.float64(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us")}[sql]  # fmt: skip
 
 
 def schema(table: str) -> pa.Schema:
     """The Arrow schema of one table's parts (``year``, the partition, is in the path)."""
     import pyarrow as pa
 
-    keyed = {"sha256": "VARCHAR"}
+    keyed = {"sha256": "VARCHAR", "part": "INTEGER"}
     types = {
         "documents": DOCUMENT_TYPES,
-        "files": {**keyed, "path": "VARCHAR"},
-        "reports": {**keyed, "path": "VARCHAR", **{k: v for k, v in REPORT_TYPES.items() if k != "year"}},
+        "files": {"sha256": "VARCHAR", "path": "VARCHAR"},
+        "reports": {"sha256": "VARCHAR", "path": "VARCHAR", **{k: v for k, v in REPORT_TYPES.items() if k != "year"}},
         "cells": {**keyed, **CELL_TYPES},
         "findings": {**keyed, **FINDING_TYPES},
         "sections": {**keyed, **SECTION_TYPES},
@@ -101,31 +103,35 @@ def _rows(entries: Sequence[Entry], now: datetime) -> dict[tuple[str, int | None
     """Column lists per (table, year); ``documents`` and ``files`` under year None."""
     out: dict[tuple[str, int | None], dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for e in entries:
-        fmt = e.rows.report["format"] if e.rows else None
+        fmt = e.rows[0].report["format"] if e.rows else None
         status = "ok" if e.rows else "failed"
         _append(out["documents", None], {"sha256": e.sha256, "path": e.path, "format": fmt, "size": len(e.data),
                                          "ingested_at": now, "status": status, "error": e.error})  # fmt: skip
         _append(out["files", None], {"sha256": e.sha256, "path": e.path, "data": e.data})
-        if e.rows is None:
-            continue
-        year = e.rows.report["year"]
-        report = {k: v for k, v in e.rows.report.items() if k != "year"}
-        _append(out["reports", year], {"sha256": e.sha256, "path": e.path, **report})
-        cells = out["cells", year]
-        cells["sha256"].extend([e.sha256] * len(e.rows.cell_keys))
-        for name, values in zip(CELL_TYPES, e.rows.cell_columns(), strict=True):
-            if name == "value":
-                cells[name].extend(_decimal(v) for v in values)
-            elif name == "alternatives":
-                cells[name].extend([_decimal(a) for a in alts] for alts in values)
-            else:
-                cells[name].extend(values)
-        children = (("findings", FINDING_TYPES, e.rows.findings), ("sections", SECTION_TYPES, e.rows.sections))
-        for table, types, items in children:
-            columns = out[table, year]
-            for item in items:
-                _append(columns, {"sha256": e.sha256, **dict(zip(types, item, strict=True))})
+        for rows in e.rows or []:
+            _report(out, e, rows)
     return out
+
+
+def _report(out: dict[tuple[str, int | None], dict[str, list[Any]]], e: Entry, rows: ReportRows) -> None:
+    """One report of ``e`` (one part of it) into the column lists of its year."""
+    year, part = rows.report["year"], rows.report["part"]
+    report = {k: v for k, v in rows.report.items() if k != "year"}
+    _append(out["reports", year], {"sha256": e.sha256, "path": e.path, **report})
+    cells = out["cells", year]
+    cells["sha256"].extend([e.sha256] * len(rows.cell_keys))
+    cells["part"].extend([part] * len(rows.cell_keys))
+    for name, values in zip(CELL_TYPES, rows.cell_columns(), strict=True):
+        if name == "value":
+            cells[name].extend(_decimal(v) for v in values)
+        elif name == "alternatives":
+            cells[name].extend([_decimal(a) for a in alts] for alts in values)
+        else:
+            cells[name].extend(values)
+    for table, types, items in (("findings", FINDING_TYPES, rows.findings), ("sections", SECTION_TYPES, rows.sections)):
+        columns = out[table, year]
+        for item in items:
+            _append(columns, {"sha256": e.sha256, "part": part, **dict(zip(types, item, strict=True))})
 
 
 def _append(columns: dict[str, list[Any]], row: dict[str, Any]) -> None:
@@ -223,14 +229,18 @@ def read_part(where: Location, tables: dict[str, list[str]]) -> list[Entry]:
     """One committed part's files back as store entries (rows rebuilt as parsing made them)."""
     loaded = {t: arrow_dataset(where, t, tables.get(t, [])).to_table().to_pylist() for t in TABLES}
     data = {f["sha256"]: f["data"] for f in loaded["files"]}
-    by_sha: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    by_report: dict[tuple[str, int], dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for table in PARTITIONED:
         for row in loaded[table]:
-            by_sha[row.pop("sha256")][table].append(row)
+            key = (row.pop("sha256"), row["part"] if table == "reports" else row.pop("part"))
+            by_report[key][table].append(row)
+    parts_of: dict[str, list[int]] = defaultdict(list)
+    for sha, part in sorted(by_report):
+        parts_of[sha].append(part)
     entries = []
     for doc in loaded["documents"]:
         sha = doc["sha256"]
-        rows = _report_rows(by_sha[sha]) if doc["status"] == "ok" else None
+        rows = [_report_rows(by_report[sha, part]) for part in parts_of[sha]] if doc["status"] == "ok" else None
         entries.append(Entry(doc["path"], sha, data[sha], rows, doc["error"]))
     return entries
 
@@ -250,6 +260,9 @@ def _report_rows(tables: dict[str, list[dict[str, Any]]]) -> ReportRows:
         rows.cell_flags.append(cell["flag"])
         rows.cell_alternatives.append([_text(a) for a in cell["alternatives"]])
         rows.cell_provenance.append(cell["provenance"])
+        rows.cell_pages.append(cell["page"])
+        rows.cell_boxes.append(cell["box"] or [])
+        rows.cell_confidence.append(cell["confidence"])
     rows.findings = [tuple(f[k] for k in FINDING_TYPES) for f in tables["findings"]]  # type: ignore[misc]
     rows.sections = [tuple(s[k] for k in SECTION_TYPES) for s in tables["sections"]]  # type: ignore[misc]
     return rows

@@ -45,6 +45,8 @@ REPORT_COLUMNS: dict[str, str] = {
     "path": "文件路径",
     "source_url": "来源网址",
     "sha256": "文件哈希",
+    "part": "文件内第几份",
+    "source_range": "文件内位置",
     "version": "版本",
     "errors": "错误数",
     "warnings": "警告数",

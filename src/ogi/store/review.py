@@ -1,6 +1,7 @@
 """Reviews in the store: corrections as new report versions, and decisions on findings.
 
-Both belong to the document (its SHA-256), not to one report row: a correction makes a new version
+Both belong to the document (its SHA-256) and, for a file that holds several reports, to the part
+(``reports.part``, 1 for most files), not to one report row: a correction makes a new version
 of the report (the series of :mod:`ogi.store.writer`), and every later version of the same bytes
 — the next correction, a re-parse by a newer ogi — is built from the parsed file with all of the
 document's corrections applied (:func:`ogi.review.reparse`). Re-ingesting the same file changes
@@ -50,12 +51,12 @@ class Decision:
     made_at: datetime
 
 
-def corrections_of(con: duckdb.DuckDBPyConnection, sha256: str) -> list[Correction]:
-    """Every correction of a document, oldest first."""
+def corrections_of(con: duckdb.DuckDBPyConnection, sha256: str, part: int) -> list[Correction]:
+    """Every correction of a document's report ``part``, oldest first."""
     rows = con.execute(
         "SELECT id, key, value, revert, parsed_value, parsed_flag, who, why, made_at, report_id FROM corrections "
-        "WHERE sha256 = ? ORDER BY id",
-        [sha256],
+        "WHERE sha256 = ? AND part = ? ORDER BY id",
+        [sha256, part],
     ).fetchall()
     return [Correction(*r) for r in rows]
 
@@ -88,22 +89,26 @@ def record_correction(
     Runs in one transaction, in the store's writing connection."""
     con = store.con
     found = con.execute(
-        "SELECT r.sha256, r.path, r.current, c.value, c.flag FROM reports r "
+        "SELECT r.sha256, r.part, r.path, r.current, c.value, c.flag FROM reports r "
         "LEFT JOIN cells c ON c.report_id = r.id AND c.key = ? WHERE r.id = ?",
         [key, report_id],
     ).fetchone()
     if found is None:
         raise StoreError(f"no report {report_id}")
-    sha, path, current, parsed_value, parsed_flag = found
+    sha, part, path, current, parsed_value, parsed_flag = found
     if not current:
         raise StoreError(f"report {report_id} has a newer version: correct that one")
+    if rows.report["part"] != part:
+        raise StoreError(f"the corrected rows are of part {rows.report['part']} of the file, report {report_id} "
+                         f"of part {part}")  # fmt: skip
     now = datetime.now()
     con.begin()
     try:
-        added = write_reports(con, [Entry(path, sha, b"", rows)], now)[sha]
+        added = write_reports(con, [(Entry(path, sha, b"", [rows]), rows)], now)[sha]
         con.execute(
-            "INSERT INTO corrections VALUES (nextval('correction_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [sha, key, None if value is None else str(value), revert, parsed_value, parsed_flag, who, why, now,
+            "INSERT INTO corrections (id, sha256, part, key, value, revert, parsed_value, parsed_flag, who, why, "
+            "made_at, report_id) VALUES (nextval('correction_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [sha, part, key, None if value is None else str(value), revert, parsed_value, parsed_flag, who, why, now,
              added.report_id],
         )  # fmt: skip
         con.commit()
@@ -116,21 +121,25 @@ def record_correction(
     return added.report_id
 
 
-def decisions_of(con: duckdb.DuckDBPyConnection, sha256: str) -> dict[tuple[str, tuple[str, ...]], Decision]:
-    """The latest decision on each finding (rule, cells) of a document."""
+def decisions_of(
+    con: duckdb.DuckDBPyConnection, sha256: str, part: int
+) -> dict[tuple[str, tuple[str, ...]], Decision]:
+    """The latest decision on each finding (rule, cells) of a document's report ``part``."""
     out: dict[tuple[str, tuple[str, ...]], Decision] = {}
     for rule, keys, decision, note, who, made_at in con.execute(
-        "SELECT rule, keys, decision, note, who, made_at FROM finding_reviews WHERE sha256 = ? ORDER BY made_at, rowid",
-        [sha256],
+        "SELECT rule, keys, decision, note, who, made_at FROM finding_reviews WHERE sha256 = ? AND part = ? "
+        "ORDER BY made_at, rowid",
+        [sha256, part],
     ).fetchall():
         out[(rule, tuple(keys))] = Decision(rule, tuple(keys), decision, note, who, made_at)
     return out
 
 
 def record_decision(
-    store: Store, sha256: str, rule: str, keys: list[str], decision: str, *, note: str, who: str
+    store: Store, sha256: str, rule: str, keys: list[str], decision: str, *, part: int, note: str, who: str
 ) -> Decision:
-    """Confirm or dismiss a finding (``open`` takes a decision back); the history is kept."""
+    """Confirm or dismiss a finding of a document's report ``part`` (``open`` takes a decision
+    back); the history is kept."""
     if decision not in DECISIONS:
         raise StoreError(f"unknown decision {decision!r}: one of {', '.join(DECISIONS)}")
     now = datetime.now()
@@ -139,6 +148,7 @@ def record_decision(
         "finding_reviews",
         {
             "sha256": ("VARCHAR", [sha256]),
+            "part": ("INTEGER", [part]),
             "rule": ("VARCHAR", [rule]),
             "keys": ("VARCHAR[]", [keys]),
             "decision": ("VARCHAR", [decision]),

@@ -47,12 +47,12 @@ class ReportRows:
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One file to record: where it was found, its hash and bytes, and what parsing made of it
-    (rows, or the reason it failed)."""
+    (the rows of each report it holds, or the reason it failed)."""
 
     path: str
     sha256: str
     data: bytes
-    rows: ReportRows | None
+    rows: list[ReportRows] | None
     error: str | None = None
 
 
@@ -85,6 +85,9 @@ def report_rows(report: Report, reviewed: dict[str, tuple[str | None, str | None
             "region_ambiguous": region.ambiguous if region else False,
             "region_candidates": [f"{code} {name}" for code, name in region.candidates] if region else [],
             "region_reason": region.reason if region else "",
+            "part": report.part.index if report.part else 1,
+            "parts": report.part.count if report.part else 1,
+            "source_range": report.part.span if report.part else None,
         },
         reviewed=dict(reviewed or {}),
     )
@@ -111,14 +114,15 @@ def warm_up() -> None:
     resolve_region("")
 
 
-def parse_file(data: bytes, name: str) -> ReportRows | str:
-    """Parse one file into rows, or say why not. Never raises: it runs in batch workers, where a bad
-    file (or a reader bug) must cost that file only. Lives here, not in ``ogi.batch``, so workers
-    never import DuckDB."""
+def parse_file(data: bytes, name: str) -> list[ReportRows] | str:
+    """Parse one file into the rows of each report it holds (one for most files, one per part for
+    a compiled volume), or say why not. Never raises: it runs in batch workers, where a bad file (or
+    a reader bug) must cost that file only. Lives here, not in ``ogi.batch``, so workers never
+    import DuckDB."""
     try:
-        from ogi.api import parse_bytes
+        from ogi.api import parse_all_bytes
 
-        return report_rows(parse_bytes(data, name))
+        return [report_rows(r) for r in parse_all_bytes(data, name)]
     except OgiError as e:
         return getattr(e, "reason", None) or str(e)
     except MemoryError:

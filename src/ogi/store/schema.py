@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import duckdb
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 _V1 = """
 CREATE TABLE documents (
@@ -224,8 +224,42 @@ _V4_UNITS = _V4_UNITS.replace(
     ",\n    ".join(f"{f} DECIMAL(38, 10), {f}_derived INTEGER, {f}_uncertain INTEGER" for f in FIGURES),
 )
 
+# A file may hold several reports (a compiled volume, a crawler dump of a column): each report row
+# says which part of its document it is and where it lies (``lines 12–240``, ``pages 3–9``), and a
+# review belongs to the document and the part, so one report's corrections never reach its neighbours.
+_V5_PARTS = """
+ALTER TABLE reports ADD COLUMN part INTEGER DEFAULT 1;
+ALTER TABLE reports ADD COLUMN parts INTEGER DEFAULT 1;
+ALTER TABLE reports ADD COLUMN source_range VARCHAR;
+ALTER TABLE corrections ADD COLUMN part INTEGER DEFAULT 1;
+ALTER TABLE finding_reviews ADD COLUMN part INTEGER DEFAULT 1;
+"""
+
+# 填报 (the web app's form): each save of a draft is a new version, kept; ``draft`` is the draft's
+# JSON with exact numbers (ogi.store.drafts), ``origin`` how it was started, ``errors`` and
+# ``unfilled`` what the checks said at that save, ``report_id`` the report a submitted version became.
+_V6_DRAFTS = """
+CREATE SEQUENCE draft_id_seq;
+CREATE TABLE drafts (
+    draft_id  BIGINT NOT NULL,
+    version   INTEGER NOT NULL,
+    agency    VARCHAR,
+    agency_id VARCHAR,
+    year      INTEGER,
+    template  VARCHAR NOT NULL,
+    who       VARCHAR NOT NULL,
+    saved_at  TIMESTAMP NOT NULL,
+    draft     VARCHAR NOT NULL,
+    origin    VARCHAR,
+    errors    INTEGER NOT NULL,
+    unfilled  INTEGER NOT NULL,
+    report_id BIGINT,
+    PRIMARY KEY (draft_id, version)
+);
+"""
+
 # Index i migrates a version-i database to version i + 1; version 0 is an empty file.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3_REVIEW, _V4_UNITS)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3_REVIEW, _V4_UNITS, _V5_PARTS, _V6_DRAFTS)
 
 
 def _current_version(con: duckdb.DuckDBPyConnection) -> int:

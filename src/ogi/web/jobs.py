@@ -14,12 +14,13 @@ PAGE_WIDTH_PX = 1240
 """Rendered width of a PDF page: A4 at 150 dpi, sharp on a laptop screen and when zoomed."""
 
 
-def parse_report(data: bytes, name: str) -> Report | str:
-    """The parsed report, or why the file cannot be read as one. Never raises."""
+def parse_reports(data: bytes, name: str) -> list[Report] | str:
+    """The parsed reports of a file (one for most files, one per part of a compiled volume), or
+    why the file cannot be read as reports. Never raises."""
     try:
-        from ogi.api import parse_bytes
+        from ogi.api import parse_all_bytes
 
-        return parse_bytes(data, name)
+        return parse_all_bytes(data, name)
     except OgiError as e:
         return getattr(e, "reason", None) or str(e)
     except MemoryError:

@@ -91,6 +91,9 @@ class ReportRow:
     version: int
     errors: int
     warnings: int
+    part: int
+    parts: int
+    """Which report of its file this is, of how many (1 of 1 for most files)."""
     infos: int = 0
     review: str = ""
     """未审核 / 审核中 / 已审核 / 无问题."""
@@ -100,7 +103,7 @@ class ReportRow:
 
 
 _LIST_COLUMNS = "r.id, r.agency, r.level, r.region_code, r.region_name, r.year, r.template, r.published, r.format, " \
-    "r.path, r.sha256, r.version, r.errors, r.warnings"  # fmt: skip
+    "r.path, r.sha256, r.version, r.errors, r.warnings, r.part, r.parts"  # fmt: skip
 
 
 def list_reports(
@@ -160,21 +163,20 @@ def _add_review_state(cur: duckdb.DuckDBPyConnection, reports: list[ReportRow]) 
         [min(ids), max(ids), ids],
     ).fetchall():
         findings.setdefault(rid, []).append((rule, severity, tuple(keys)))
-    decisions: dict[str, dict[Any, Decision]] = {}
-    for sha, rule, keys, decision, note, who, made_at in cur.execute(
-        "SELECT sha256, rule, keys, decision, note, who, made_at FROM finding_reviews "
+    decisions: dict[tuple[str, int], dict[Any, Decision]] = {}
+    for sha, part, rule, keys, decision, note, who, made_at in cur.execute(
+        "SELECT sha256, part, rule, keys, decision, note, who, made_at FROM finding_reviews "
         "WHERE sha256 IN (SELECT unnest(?)) ORDER BY made_at, rowid",
         [shas],
     ).fetchall():
-        decisions.setdefault(sha, {})[(rule, tuple(keys))] = Decision(rule, tuple(keys), decision, note, who, made_at)
-    corrected = {
-        r[0] for r in cur.execute(
-            "SELECT DISTINCT sha256 FROM corrections WHERE sha256 IN (SELECT unnest(?))", [shas]).fetchall()
-    }  # fmt: skip
-    for r in reports:
+        decision_of = Decision(rule, tuple(keys), decision, note, who, made_at)
+        decisions.setdefault((sha, part), {})[(rule, tuple(keys))] = decision_of
+    sql = "SELECT DISTINCT sha256, part FROM corrections WHERE sha256 IN (SELECT unnest(?))"
+    corrected = set(cur.execute(sql, [shas]).fetchall())
+    for r in reports:  # reviews are a document's part's: a volume's reports are reviewed apart
         own = findings.get(r.id, [])
         r.infos = sum(1 for f in own if f[1] == "info")
-        r.review = review_state(own, decisions.get(r.sha256, {}), r.sha256 in corrected)
+        r.review = review_state(own, decisions.get((r.sha256, r.part), {}), (r.sha256, r.part) in corrected)
 
 
 @dataclass
@@ -242,7 +244,7 @@ def load_report(cur: duckdb.DuckDBPyConnection, report_id: int) -> ReportData | 
             [report_id],
         ).fetchall()
     }
-    decisions = decisions_of(cur, report["sha256"])
+    decisions = decisions_of(cur, report["sha256"], report["part"])
     findings = [
         FindingRow(i, *f)
         for i, f in enumerate(
@@ -269,18 +271,39 @@ def load_report(cur: duckdb.DuckDBPyConnection, report_id: int) -> ReportData | 
             [report["path"], report["agency_id"], report["year"]],
         ).fetchall()
     ]
-    data = ReportData(report, cells, findings, sections, corrections_of(cur, report["sha256"]), versions, decisions)
+    corrections = corrections_of(cur, report["sha256"], report["part"])
+    data = ReportData(report, cells, findings, sections, corrections, versions, decisions)
     data.review = review_state(
         [(f.rule, f.severity, tuple(f.keys)) for f in findings if not f.cross], decisions, bool(data.corrections)
     )
     return data
 
 
-def current_report_of(cur: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
+def report_part(report: dict[str, Any]) -> dict[str, Any] | None:
+    """A report row's place in its file, ``{"index", "count", "span"}``, where the file holds several
+    reports (a compiled volume); None for a file of one."""
+    if (report.get("parts") or 1) <= 1:
+        return None
+    return {"index": report["part"], "count": report["parts"], "span": report["source_range"]}
+
+
+def current_report_of(cur: duckdb.DuckDBPyConnection, sha256: str, part: int) -> int | None:
+    """The current report (else the latest) of a document's ``part`` (1: its only one, for most files)."""
     row = cur.execute(
-        "SELECT id FROM reports WHERE sha256 = ? ORDER BY current DESC, id DESC LIMIT 1", [sha256]
+        "SELECT id FROM reports WHERE sha256 = ? AND part = ? ORDER BY current DESC, id DESC LIMIT 1", [sha256, part]
     ).fetchone()
     return row[0] if row else None
+
+
+def current_reports_of(cur: duckdb.DuckDBPyConnection, sha256: str) -> list[int]:
+    """The report of each part of a document (its current version, else its latest), in order:
+    one for most files."""
+    best: dict[int, int] = {}
+    for part, rid in cur.execute(
+        "SELECT part, id FROM reports WHERE sha256 = ? ORDER BY part, current, id", [sha256]
+    ).fetchall():
+        best[part] = rid  # the last of each part: current over not, then the newest
+    return list(best.values())
 
 
 def list_findings(

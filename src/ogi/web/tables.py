@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ogi.model import get_template
 from ogi.render._grid import TABLE_SECTIONS, grids
-from ogi.render.html import spans
+from ogi.render.layout import spans
 from ogi.web import labels
 from ogi.web.queries import CellRow, FindingRow
 

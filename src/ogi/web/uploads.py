@@ -9,6 +9,7 @@ write in the store's writer thread, so a request thread never parses and never w
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -22,7 +23,7 @@ from ogi.readers.sniff import sniff
 from ogi.readers.zipguard import ZipLimits, read_members
 from ogi.store.db import Entry, Store, sha256_of
 from ogi.store.rows import ReportRows, parse_file
-from ogi.web.queries import current_report_of
+from ogi.web.queries import current_reports_of, report_part
 from ogi.web.services import Services
 from ogi.web.settings import Settings
 
@@ -48,6 +49,9 @@ class UploadResult:
     year: int | None = None
     findings: dict[str, int] = field(default_factory=dict)
     """How many findings of each severity."""
+    part: dict[str, Any] | None = None
+    """For a file that holds several reports (a compiled volume): which one this is,
+    ``{"index", "count", "span"}``; None for a file of one report."""
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -96,14 +100,17 @@ async def read_uploads(files: list[UploadFile], settings: Settings) -> list[Uplo
     return out
 
 
-def _record(store: Store, entry: Entry) -> tuple[str, int | None]:
-    """In the writer thread: record the file, recheck its publisher across years."""
+def _record(store: Store, entry: Entry) -> tuple[str, tuple[int, ...]]:
+    """In the writer thread: record the file, recheck its publishers across years; the status and
+    the id of each report recorded."""
     added = store.add_many([entry])[0]
-    if added.status == "added" and entry.rows and entry.rows.report["agency_id"]:
+    agencies = {r.report["agency_id"] for r in entry.rows or [] if r.report["agency_id"]}
+    if added.status == "added" and agencies:
         from ogi.store.crossyear import check_cross_year
 
-        check_cross_year(store, agency_ids=[entry.rows.report["agency_id"]])
-    return added.status, added.report_id
+        check_cross_year(store, agency_ids=sorted(agencies))
+    return added.status, added.report_ids
+
 
 
 def _counts(findings: list[tuple[Any, ...]]) -> dict[str, int]:
@@ -113,39 +120,56 @@ def _counts(findings: list[tuple[Any, ...]]) -> dict[str, int]:
     return counts
 
 
-async def ingest_upload(services: Services, upload: Upload) -> UploadResult:
-    """Parse and record one uploaded file; never raises for a bad file."""
+async def ingest_upload(
+    services: Services,
+    upload: Upload,
+    *,
+    path: str | None = None,
+    accept: Callable[[list[ReportRows]], str | None] | None = None,
+) -> list[UploadResult]:
+    """Parse and record one uploaded file: a result per report it holds (one for most files, one
+    per part for a compiled volume), or one saying why it failed; never raises for a bad file.
+    ``path`` is what the file is recorded as (default ``upload/NAME``); ``accept``, when given,
+    sees the parsed reports first and may refuse them with a reason (nothing is recorded then)."""
     if upload.data is None:
-        return UploadResult(upload.name, "failed", error=upload.error)
+        return [UploadResult(upload.name, "failed", error=upload.error)]
     sha = sha256_of(upload.data)
     stored = await services.read(lambda cur: cur.execute(
         "SELECT status, error FROM documents WHERE sha256 = ?", [sha]).fetchone())  # fmt: skip
     if stored is not None:
         return await services.read(_unchanged, upload.name, sha, stored[1] if stored[0] == "failed" else None)
-    path = UPLOAD_PREFIX + upload.name
+    path = path or UPLOAD_PREFIX + upload.name
     try:
-        outcome: ReportRows | str = await services.pool.run(parse_file, upload.data, path)
+        outcome: list[ReportRows] | str = await services.pool.run(parse_file, upload.data, path)
     except JobFailed as e:
         if not e.cut_off:  # a dying process may be the machine, not the file: not recorded, as in ingest
-            return UploadResult(upload.name, "failed", error=e.reason)
+            return [UploadResult(upload.name, "failed", error=e.reason)]
         outcome = e.reason
-    rows = outcome if isinstance(outcome, ReportRows) else None
+    if accept is not None and isinstance(outcome, list) and (refused := accept(outcome)) is not None:
+        return [UploadResult(upload.name, "failed", error=refused)]
+    rows = outcome if isinstance(outcome, list) else None
     error = outcome if isinstance(outcome, str) else None
-    status, report_id = await services.writer.run(_record, Entry(path, sha, upload.data, rows, error))
+    status, report_ids = await services.writer.run(_record, Entry(path, sha, upload.data, rows, error))
     if status == "unchanged":  # the same bytes arrived in another request meanwhile
         return await services.read(_unchanged, upload.name, sha, error)
     if rows is None:
-        return UploadResult(upload.name, "failed", error=error)
-    return UploadResult(
-        upload.name, "ok", report_id, None, rows.report["agency"], rows.report["year"], _counts(rows.findings)
-    )
+        return [UploadResult(upload.name, "failed", error=error)]
+    return [
+        UploadResult(upload.name, "ok", rid, None, r.report["agency"], r.report["year"], _counts(r.findings),
+                     report_part(r.report))
+        for rid, r in zip(report_ids, rows, strict=True)
+    ]  # fmt: skip
 
 
-def _unchanged(cur: duckdb.DuckDBPyConnection, name: str, sha: str, failure: str | None) -> UploadResult:
+def _unchanged(cur: duckdb.DuckDBPyConnection, name: str, sha: str, failure: str | None) -> list[UploadResult]:
     if failure is not None:
-        return UploadResult(name, "failed", error=failure)
-    report_id = current_report_of(cur, sha)
-    row = cur.execute("SELECT agency, year FROM reports WHERE id = ?", [report_id]).fetchone()
-    findings = cur.execute("SELECT rule, severity FROM findings WHERE report_id = ?", [report_id]).fetchall()
-    return UploadResult(name, "unchanged", report_id, None, row[0] if row else None, row[1] if row else None,
-                        _counts(findings))  # fmt: skip
+        return [UploadResult(name, "failed", error=failure)]
+    results = []
+    for report_id in current_reports_of(cur, sha):
+        res = cur.execute("SELECT agency, year, part, parts, source_range FROM reports WHERE id = ?", [report_id])
+        row = res.fetchone()
+        report = dict(zip([d[0] for d in res.description], row, strict=True)) if row else {}
+        findings = cur.execute("SELECT rule, severity FROM findings WHERE report_id = ?", [report_id]).fetchall()
+        results.append(UploadResult(name, "unchanged", report_id, None, report.get("agency"), report.get("year"),
+                                    _counts(findings), report_part(report)))  # fmt: skip
+    return results

@@ -73,7 +73,9 @@
       a.textContent = agency;
       agency = a;
     }
-    tr.append(cell(r.file, "file"), cell("完成"), cell(outcome, r.status === "failed" ? "reason" : ""), cell(agency),
+    // A compiled volume gives a row per report: say which one.
+    const file = r.part ? `${r.file}（第${r.part.index}/${r.part.count}份）` : r.file;
+    tr.append(cell(file, "file"), cell("完成"), cell(outcome, r.status === "failed" ? "reason" : ""), cell(agency),
       cell(r.year), cell(severityText(r.findings)));
     return tr;
   }

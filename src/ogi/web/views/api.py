@@ -18,7 +18,7 @@ from ogi.batch.pool import JobFailed
 from ogi.model import Report
 from ogi.store.queries import export
 from ogi.web import labels
-from ogi.web.jobs import parse_report
+from ogi.web.jobs import parse_reports
 from ogi.web.jsonio import ExactJSONResponse
 from ogi.web.queries import (
     MAX_PER_PAGE,
@@ -29,6 +29,7 @@ from ogi.web.queries import (
     list_findings,
     list_reports,
     load_report,
+    report_part,
 )
 from ogi.web.queries import matching_ids as report_ids
 from ogi.web.security import require_write
@@ -80,31 +81,38 @@ def exact_summary(report: Report) -> dict[str, Any]:
 
 @router.post("/parse", dependencies=[Depends(require_write)])
 async def parse(request: Request, files: Annotated[list[UploadFile], File()]) -> ExactJSONResponse:
-    """Parse and check the files (a ZIP counts as its files); store nothing. One ``ogi parse --json``
-    object per file, a file that cannot be read as ``{"file", "error"}``."""
+    """Parse and check the files (a ZIP counts as its files); store nothing. One item per file: the
+    ``ogi parse --json`` object of its report, or a list of them, one per report, for a file that
+    holds several (a compiled volume; each with its ``part``); a file that cannot be read as
+    ``{"file", "error"}``."""
     svc = services(request)
     uploads = await read_uploads(files, svc.settings)
 
-    async def one(u: Upload) -> dict[str, Any]:
+    async def one(u: Upload) -> dict[str, Any] | list[dict[str, Any]]:
         if u.data is None:
             return {"file": u.name, "error": u.error}
         try:
-            outcome = await svc.pool.run(parse_report, u.data, u.name)
+            outcome = await svc.pool.run(parse_reports, u.data, u.name)
         except JobFailed as e:
             return {"file": u.name, "error": str(e)}
-        return {"file": u.name, "error": outcome} if isinstance(outcome, str) else exact_summary(outcome)
+        if isinstance(outcome, str):
+            return {"file": u.name, "error": outcome}
+        summaries = [exact_summary(r) for r in outcome]
+        return summaries[0] if len(summaries) == 1 else summaries
 
     return ExactJSONResponse(list(await asyncio.gather(*(one(u) for u in uploads))))
 
 
 @router.post("/reports", dependencies=[Depends(require_write)])
 async def upload_reports(request: Request, files: Annotated[list[UploadFile], File()]) -> ExactJSONResponse:
-    """Ingest the files (a ZIP counts as its files) into the store. Each: ``ok`` (parsed and stored),
-    ``unchanged`` (these bytes are stored already) or ``failed`` with the reason."""
+    """Ingest the files (a ZIP counts as its files) into the store. One entry per report: ``ok``
+    (parsed and stored), ``unchanged`` (these bytes are stored already) or ``failed`` with the
+    reason. A file holding several reports (a compiled volume) gives an entry for each, with its
+    ``part`` (index, count, span); a file that fails gives one."""
     svc = services(request)
     uploads = await read_uploads(files, svc.settings)
     results = await asyncio.gather(*(ingest_upload(svc, u) for u in uploads))
-    return ExactJSONResponse({"reports": [r.as_json() for r in results]})
+    return ExactJSONResponse({"reports": [r.as_json() for per_file in results for r in per_file]})
 
 
 @router.get("/reports")
@@ -156,6 +164,7 @@ def report_json(data: ReportData) -> dict[str, Any]:
             "reason": r["region_reason"],
         },
         "published": r["published"],
+        "part": report_part(r),
         "cells": {k: c.value for k, c in cells.items()},
         "flags": {k: c.flag for k, c in cells.items() if c.flag},
         "alternatives": {k: c.alternatives for k, c in cells.items() if c.alternatives},

@@ -3,7 +3,8 @@ and confirm or dismiss a finding with a note — from the report page's forms an
 
 A correction re-parses the document in the parsing processes with all of its corrections applied,
 so the checks run again on the corrected cells, and the store records the result as the report's
-next version (:mod:`ogi.store.review`). One document's corrections run one at a time.
+next version (:mod:`ogi.store.review`). One document's corrections run one at a time. In a file of
+several reports (a compiled volume), each report (``reports.part``) has corrections of its own.
 """
 
 from __future__ import annotations
@@ -50,8 +51,10 @@ def _record_and_recheck(store: Store, report_id: int, key: str, value: Decimal |
     return new_id
 
 
-def _report_and_cell(cur: duckdb.DuckDBPyConnection, report_id: int, key: str) -> tuple[str, str, str, bool] | None:
-    row = cur.execute("SELECT sha256, path, template FROM reports WHERE id = ?", [report_id]).fetchone()
+def _report_and_cell(
+    cur: duckdb.DuckDBPyConnection, report_id: int, key: str
+) -> tuple[str, str, str, int, int, bool] | None:
+    row = cur.execute("SELECT sha256, path, template, part, parts FROM reports WHERE id = ?", [report_id]).fetchone()
     if row is None:
         return None
     has_cell = cur.execute("SELECT 1 FROM cells WHERE report_id = ? AND key = ?", [report_id, key]).fetchone()
@@ -65,7 +68,7 @@ async def correct(svc: Services, report_id: int, key: str, text: str | None, *, 
     row = await svc.read(_report_and_cell, report_id, key)
     if row is None:
         raise HTTPException(404, f"没有编号为 {report_id} 的报告")
-    sha, path, template, has_cell = row
+    sha, path, template, part, parts, has_cell = row
     if not has_cell:
         raise HTTPException(422, f"报告中没有这个单元格：{key}")
     try:
@@ -73,7 +76,9 @@ async def correct(svc: Services, report_id: int, key: str, text: str | None, *, 
     except CorrectionError as e:
         raise HTTPException(422, str(e)) from e
     async with svc.document_lock(sha):
-        current, history = await svc.read(lambda cur: (current_report_of(cur, sha), corrections_of(cur, sha)))
+        current, history = await svc.read(
+            lambda cur: (current_report_of(cur, sha, part), corrections_of(cur, sha, part))
+        )
         if current != report_id:
             raise HTTPException(409, "这份报告已有更新的版本，请在最新版本上更正")
         active = active_corrections(history)
@@ -84,7 +89,8 @@ async def correct(svc: Services, report_id: int, key: str, text: str | None, *, 
         else:
             active[key] = None if value is None else Decimal(value)
         try:
-            rows = await svc.pool.run(reparse, await svc.raw_bytes(sha), path, active)
+            # A file of several reports is cut again and the same part corrected.
+            rows = await svc.pool.run(reparse, await svc.raw_bytes(sha), path, active, part, parts)
         except JobFailed as e:
             raise HTTPException(500, f"重新解析失败：{e}") from e
         if isinstance(rows, str):
@@ -135,8 +141,9 @@ async def decide_form(
     if data is None or not 0 <= index < len(data.findings):
         raise HTTPException(404, "没有这条问题")
     f = data.findings[index]
-    job = functools.partial(record_decision, sha256=data.report["sha256"], rule=f.rule, keys=f.keys,
-                            decision=decision, note=note.strip()[:500], who=_required(who, "审核人"))  # fmt: skip
+    job = functools.partial(record_decision, sha256=data.report["sha256"], part=data.report["part"], rule=f.rule,
+                            keys=f.keys, decision=decision, note=note.strip()[:500],
+                            who=_required(who, "审核人"))  # fmt: skip
     await svc.writer.run(job)
     return _back(request, f"/reports/{report_id}#f-{index}")
 
@@ -182,8 +189,9 @@ async def api_decide(request: Request, report_id: int, body: DecisionIn) -> Exac
     if not any(f.rule == body.rule and f.keys == body.keys for f in data.findings):
         raise HTTPException(422, "the report has no such finding (rule and keys as GET /api/reports/{id} gives them)")
     who = _required(body.who, "审核人")
-    job = functools.partial(record_decision, sha256=data.report["sha256"], rule=body.rule, keys=body.keys,
-                            decision=body.decision, note=body.note.strip()[:500], who=who)  # fmt: skip
+    job = functools.partial(record_decision, sha256=data.report["sha256"], part=data.report["part"],
+                            rule=body.rule, keys=body.keys, decision=body.decision, note=body.note.strip()[:500],
+                            who=who)  # fmt: skip
     d = await svc.writer.run(job)
     return ExactJSONResponse({"rule": d.rule, "keys": list(d.keys), "decision": d.decision, "note": d.note,
                               "who": d.who, "at": d.made_at})  # fmt: skip

@@ -27,5 +27,5 @@ def upload_page(request: Request) -> HTMLResponse:
 async def upload_form(request: Request, files: Annotated[list[UploadFile], File()]) -> HTMLResponse:
     svc = services(request)
     uploads = await read_uploads(files, svc.settings)
-    results = [await ingest_upload(svc, u) for u in uploads]
+    results = [r for u in uploads for r in await ingest_upload(svc, u)]
     return render(request, "upload.html", results=results)
