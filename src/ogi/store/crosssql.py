@@ -17,6 +17,8 @@ The caller creates ``cross_pairs`` (cur, prev, agency_id, year, template, prev_t
 
 from __future__ import annotations
 
+import duckdb
+
 from ogi.model.template import get_template
 
 APPLICANTS = ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")
@@ -180,9 +182,9 @@ def labels() -> tuple[list[str], list[str], list[str]]:
     return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
 
-def run(con: object) -> None:
+def run(con: duckdb.DuckDBPyConnection) -> None:
     """Compute ``cross_found`` from ``cross_pairs`` (the caller's connection and temporary tables)."""
-    con.execute("CREATE OR REPLACE TEMP TABLE cross_labels (template VARCHAR, key VARCHAR, label VARCHAR)")  # type: ignore[attr-defined]
-    con.execute("INSERT INTO cross_labels SELECT unnest($1), unnest($2), unnest($3)", list(labels()))  # type: ignore[attr-defined]
+    con.execute("CREATE OR REPLACE TEMP TABLE cross_labels (template VARCHAR, key VARCHAR, label VARCHAR)")
+    con.execute("INSERT INTO cross_labels SELECT unnest($1), unnest($2), unnest($3)", list(labels()))
     for sql in (MACROS, VALUES, ITEMS, FOUND):
-        con.execute(sql)  # type: ignore[attr-defined]
+        con.execute(sql)

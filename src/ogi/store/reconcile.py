@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 
 from ogi.model.template import get_template
+from ogi.store.crosssql import MACROS
 
 Group = tuple[str | None, int | None]
 
@@ -126,8 +127,6 @@ def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
     """A finding for each cell two sources print differently, naming both: the sentences are put
     together in DuckDB (a corpus of colliding sources has hundreds of thousands), from the labels
     and source names made here for the few templates, keys and reports involved."""
-    from ogi.store.crosssql import MACROS
-
     keys = con.execute(
         "SELECT DISTINCT u.template, w.key FROM rec_chosen w JOIN reports u ON u.id = w.unit_id "
         "WHERE w.how = 'conflict'"
