@@ -6,7 +6,10 @@ hundred second sources (so reconciliation is exercised), then prints first and m
 Targets: dashboard JSON, coverage of a province and a unit history ≤ 100 ms; full cross-year
 check ≤ 3 s; ``ogi compare`` for a region of 100 units ≤ 60 s.
 
-    .venv/bin/python bench/overview_scale.py [DB_PATH] [N_REPORTS] [--no-compare]
+    .venv/bin/python bench/overview_scale.py [DB_PATH] [N_REPORTS] [--no-compare] [--broken-chains]
+
+85% of the publishers' neighbouring years carry over as real ones do, the rest break the rules;
+``--broken-chains`` (when the store is built) leaves every pair broken, the cross-year check's worst case.
 """
 
 from __future__ import annotations
@@ -41,6 +44,40 @@ def _median_ms(fn: Callable[[], Any], repeat: int = 5) -> tuple[float, float]:
     return times[0], statistics.median(times[1:])
 
 
+def _chains(store: Store, keep: float) -> None:
+    """As in a real corpus, most publishers' years carry over: 上年结转 of t is 结转下年度 of t−1, and
+    the counts in force continue; the other pairs keep the independent values they were built with
+    (each breaks nearly every cross-year rule)."""
+    con = store.con
+    con.begin()
+    # One report per publisher and year (two 城关镇财政局 share a name), as the units will be.
+    con.execute(f"""CREATE TEMP TABLE chain AS WITH u AS (SELECT * FROM reports WHERE id IN
+            (SELECT min(id) FROM reports GROUP BY agency_id, year))
+        SELECT cur.id AS cur, prev.id AS prev, cur.year FROM u cur
+        JOIN u prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1
+        WHERE hash(cur.id, 'chain') % 1000 < {round(keep * 1000)}""")
+    fixes = {
+        "carry-over": """SELECT p.cur AS report_id, replace(c.key, '.carried_forward.', '.carried_over.') AS key,
+            c.value FROM chain p JOIN cells c ON c.report_id = p.prev AND c.key LIKE 'requests.carried_forward.%'""",
+        "2019 counts": """SELECT p.cur, c.key, c.value + d.value FROM chain p
+            JOIN cells c ON c.report_id = p.prev AND c.key LIKE 'active.%.prev_count'
+            JOIN cells d ON d.report_id = p.prev AND d.key = replace(c.key, '.prev_count', '.change')
+            WHERE p.year = 2020""",
+        **{f"2021 in force, {y}": f"""SELECT p.cur, c.key, c.value + m.value - r.value FROM chain p
+            JOIN cells c ON c.report_id = p.prev AND c.key LIKE 'active.%.in_force'
+            JOIN cells m ON m.report_id = p.cur AND m.key = replace(c.key, '.in_force', '.made')
+            JOIN cells r ON r.report_id = p.cur AND r.key = replace(c.key, '.in_force', '.repealed')
+            WHERE p.year = {y}""" for y in (2022, 2023)},  # 2023 continues 2022's new count: in year order
+    }
+    for sql in fixes.values():
+        con.execute(f"CREATE OR REPLACE TEMP TABLE fix (report_id, key, value) AS {sql}")
+        con.execute("UPDATE cells SET value = fix.value FROM fix WHERE cells.report_id = fix.report_id "
+                    "AND cells.key = fix.key")  # fmt: skip
+    con.execute("DROP TABLE fix")
+    con.execute("DROP TABLE chain")
+    con.commit()
+
+
 def _second_sources(store: Store, n: int) -> None:
     """n unit-years get a second copy (a crawler dump: table 二 uncertain) so reconciliation has work."""
     con = store.con
@@ -51,11 +88,15 @@ def _second_sources(store: Store, n: int) -> None:
     con.execute(f"""
         CREATE TEMP TABLE dup AS SELECT id, nextval('report_id_seq') + 10000000 AS new_id FROM reports
         WHERE unit ORDER BY hash(id) LIMIT {n}""")
-    con.execute("""INSERT INTO reports SELECT d.new_id, md5(r.sha256), r.path || '.crawl.txt', 'text', r.agency,
+    con.execute("""INSERT INTO reports (id, sha256, path, format, agency, agency_id, level, region_code, region_name,
+        region_level, region_ambiguous, region_candidates, region_reason, year, template, published, title, errors,
+        warnings, null_cells, version, current, unit, meta, ingested_at)
+        SELECT d.new_id, md5(r.sha256), r.path || '.crawl.txt', 'text', r.agency,
         r.agency_id, r.level, r.region_code, r.region_name, r.region_level, r.region_ambiguous, r.region_candidates,
         r.region_reason, r.year, r.template, r.published, r.title, r.errors + 1, r.warnings, r.null_cells, 1, true,
         false, r.meta, r.ingested_at FROM reports r JOIN dup d ON d.id = r.id""")
-    con.execute("""INSERT INTO cells SELECT d.new_id, c.key, c.value, c.semantic,
+    con.execute("""INSERT INTO cells (report_id, key, value, semantic, flag, alternatives, provenance)
+        SELECT d.new_id, c.key, c.value, c.semantic,
         CASE WHEN c.key LIKE 'active.%' THEN 'uncertain' ELSE c.flag END, c.alternatives, 'crawl'
         FROM cells c JOIN dup d ON d.id = c.report_id""")
     con.commit()
@@ -72,6 +113,8 @@ def main() -> None:
         with Store.open(path) as store:
             print(f"building {n_reports} synthetic reports at {path}")
             build(store, n_reports, random.Random(0))
+            if "--broken-chains" not in sys.argv:
+                _chains(store, 0.85)
             _second_sources(store, 500)
     with Store.open(path) as store:
         n = store.con.execute("SELECT count(*) FROM unit_reports").fetchone()[0]  # type: ignore[index]

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from ogi.batch import ingest
+from ogi.model.template import get_template
 from ogi.render.synth import synth_report
 from ogi.render.text import render_text
 from ogi.store import crossyear
 from ogi.store.crossyear import check_cross_year
 from ogi.store.db import Store
-from ogi.store.reconcile import reconcile_all
+from ogi.store.reconcile import reconcile_all, source_name
 from tests.conftest import CORPUS, ROOT, need
 
 EXAMPLES = ROOT / "examples"
@@ -80,13 +81,20 @@ def test_two_printed_values_that_differ_are_a_finding_naming_both_sources(tmp_pa
     (tmp_path / "b").mkdir()
     db = _pair_store(tmp_path / "b", changed)
     with Store.open(db, read_only=True) as store:
-        rows = store.con.execute("SELECT rule, keys, message, readings FROM source_findings").fetchall()
+        rows = store.con.execute("SELECT rule, keys, message, readings, sources FROM source_findings").fetchall()
         how = store.con.execute("SELECT how FROM unit_cells WHERE key = 'active.licensing.decisions'").fetchone()
+        reports = store.con.execute("SELECT id, path, format FROM reports").fetchall()
+    names = {i: source_name(p, f) for i, p, f in reports}
     conflicts = [r for r in rows if r[1] == ["active.licensing.decisions"]]
     assert len(conflicts) == 1 and how == ("conflict",)
-    rule, _, message, readings = conflicts[0]
+    rule, _, message, readings, sources = conflicts[0]
     assert rule == "S_SOURCES_DIFFER" and sorted(readings) == sorted([old, str(int(old) + 7)])
     assert "pair_2024_page.html" in message and "pair_2024_crawler.txt" in message and "行政许可" in message
+    # The chosen source first, then the others by report id; the sentence word for word.
+    label = get_template("2021").label_of("active.licensing.decisions")
+    said = "，".join(f"{names[i]}为{r}" for i, r in zip(sources, readings, strict=True))
+    assert message == (f"同一报告的几个来源对「{label}」印的数不同：{said}。"
+                       f"现采用{names[sources[0]]}的数（该来源差错最少），请对照原件核实。")  # fmt: skip
 
 
 def _winners(tmp_path: Path, readings: list[list[tuple]], unit: int = 0) -> tuple[list[tuple], list[tuple]]:

@@ -81,16 +81,18 @@ def _table(doc: object, header: list[str], rows: list[list[str]], widths: list[f
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    styles = doc.styles  # type: ignore[attr-defined]
-    head, body = styles[TABLE_HEAD_STYLE], styles[TABLE_STYLE]
+    styles, part = doc.styles, doc.part  # type: ignore[attr-defined]
+    # Paragraph.style = … looks the style up among all of the document's styles on every call (most
+    # of the build time of a long table): look each up once and set its id, which is all it does.
+    head, body = (part.get_style_id(styles[n], WD_STYLE_TYPE.PARAGRAPH) for n in (TABLE_HEAD_STYLE, TABLE_STYLE))
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         paragraph = cell.paragraphs[0]
-        paragraph.style = head
+        paragraph._p.style = head
         paragraph.add_run(text)
     for values in rows:
         for i, (cell, text) in enumerate(zip(table.add_row().cells, values, strict=True)):
             paragraph = cell.paragraphs[0]
-            paragraph.style = body
+            paragraph._p.style = body
             paragraph.add_run(text)
             if i:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT

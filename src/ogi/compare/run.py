@@ -1,7 +1,8 @@
 """Writing 比对报告 to a folder: one unit, or every unit of a region in one run.
 
-Each unit gets ``<agency id>_<year>_比对报告.docx`` and ``.pdf``; the PDFs of a whole run come from
-one LibreOffice start (starting it is the slow part). A region also gets ``<code>_<year>_比对汇总.xlsx``:
+Each unit gets ``<agency id>_<year>_比对报告.docx`` and ``.pdf``; the documents are drawn in one
+process per core while the next units are read from the store, and the PDFs of a whole run come
+from one LibreOffice start per core (starting it is the slow part). A region also gets ``<code>_<year>_比对汇总.xlsx``:
 one row per unit (the ones with no report this year too), and every finding on a second sheet.
 """
 
@@ -13,8 +14,8 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from ogi.units import division_name
 
 PDF = "pdf:writer_pdf_Export"
 RENDER_POOL_MIN = 12  # fewer documents render faster than worker processes start
+PDF_RUN_MIN = 8  # a LibreOffice run of its own for fewer documents costs more than it saves
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 
@@ -47,6 +49,14 @@ def _stem(c: Comparison) -> str:
     return f"{_UNSAFE.sub('_', c.agency_id)}_{c.year}_比对报告"
 
 
+def cores() -> int:
+    """The cores this process may run on (a pinned process gets fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _render(c: Comparison) -> tuple[bytes, str | None]:
     """One unit's DOCX (the chart drawn into it) and why the chart is missing, if it is. Runs in the
     render processes of a region run: drawing and building the document are pure Python."""
@@ -57,18 +67,30 @@ def _render(c: Comparison) -> tuple[bytes, str | None]:
     return render_docx(c, png), warning
 
 
-def _rendered(units: list[Comparison], workers: int) -> Iterator[tuple[bytes, str | None]]:
-    if workers <= 1 or len(units) < RENDER_POOL_MIN:
-        yield from map(_render, units)
+def _rendered(units: Iterable[Comparison], count: int, workers: int) -> Iterator[tuple[Comparison, bytes, str | None]]:
+    """Each unit with its DOCX, in order. ``units`` may be a generator: the render processes start
+    on the first units while the next ones are still being read from the store."""
+    if workers <= 1 or count < RENDER_POOL_MIN:
+        for c in units:
+            yield c, *_render(c)
         return
+    sent: list[Comparison] = []
+
+    def send() -> Iterator[Comparison]:
+        for c in units:
+            sent.append(c)
+            yield c
+
     # The parent holds a DuckDB connection (threads): start the workers from a clean process.
     context = multiprocessing.get_context("forkserver" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_render, units, chunksize=4)
+        for i, (docx, warning) in enumerate(pool.map(_render, send(), chunksize=4)):
+            yield sent[i], docx, warning
 
 
 def _write(
-    units: list[Comparison],
+    units: Iterable[Comparison],
+    count: int,
     out: Path,
     result: CompareResult,
     pdf: bool,
@@ -77,7 +99,9 @@ def _write(
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
     docx_paths = []
-    for c, (docx, warning) in zip(units, _rendered(units, os.cpu_count() or 1), strict=True):
+    workers = cores()
+    for c, docx, warning in _rendered(units, count, workers):
+        result.units.append(c)
         if warning and warning not in result.warnings:
             result.warnings.append(warning)
         path = out / f"{_stem(c)}.docx"
@@ -91,25 +115,40 @@ def _write(
             progress(1)
     result.files += docx_paths
     if pdf and docx_paths:
-        result.files += _pdfs(docx_paths, out, result)
+        result.files += _pdfs(docx_paths, out, result, workers)
 
 
-def _pdfs(paths: list[Path], out: Path, result: CompareResult) -> list[Path]:
+def _pdfs(paths: list[Path], out: Path, result: CompareResult, workers: int = 1) -> list[Path]:
+    """The PDFs of ``paths``: one LibreOffice run per core, each on a contiguous share of the
+    documents (starting LibreOffice costs seconds, converting a document under one)."""
     from ogi.readers.doc import convert
 
+    runs = max(1, min(workers, len(paths) // PDF_RUN_MIN))
+    share = -(-len(paths) // runs)
+    batches = [paths[i : i + share] for i in range(0, len(paths), share)]
     with tempfile.TemporaryDirectory(prefix="ogi-compare-") as tmp:
-        try:
-            convert(paths, PDF, Path(tmp), timeout=120 + 10 * len(paths))
-        except (FileNotFoundError, TimeoutError) as e:
-            result.warnings.append(f"no PDF written: {e}")
-            return []
+
+        def run(batch: list[Path]) -> str | None:
+            try:
+                convert(batch, PDF, Path(tmp), timeout=120 + 10 * len(batch))
+            except (FileNotFoundError, TimeoutError) as e:
+                return f"no PDF written: {e}"
+            return None
+
+        with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+            failures = list(pool.map(run, batches))
         made = []
-        for path in paths:
-            pdf = Path(tmp) / f"{path.stem}.pdf"
-            if pdf.exists() and pdf.stat().st_size:
-                made.append(Path(shutil.move(pdf, out / pdf.name)))
-            else:
-                result.warnings.append(f"LibreOffice wrote no PDF for {path.name}")
+        for batch, failure in zip(batches, failures, strict=True):
+            if failure:
+                if failure not in result.warnings:
+                    result.warnings.append(failure)
+                continue
+            for path in batch:
+                pdf = Path(tmp) / f"{path.stem}.pdf"
+                if pdf.exists() and pdf.stat().st_size:
+                    made.append(Path(shutil.move(pdf, out / pdf.name)))
+                else:
+                    result.warnings.append(f"LibreOffice wrote no PDF for {path.name}")
         return made
 
 
@@ -117,9 +156,8 @@ def compare_unit(
     store: Store, agency: str, year: int, out: Path, *, pdf: bool = True, html: bool = False
 ) -> CompareResult:
     """The 比对报告 of one unit (id or name) for ``year`` against ``year - 1``, as DOCX and PDF in ``out``."""
-    c = comparison(store, agency, year)
-    result = CompareResult(None, year, [c])
-    _write([c], out, result, pdf, html)
+    result = CompareResult(None, year)
+    _write([comparison(store, agency, year)], 1, out, result, pdf, html)
     return result
 
 
@@ -148,7 +186,7 @@ def compare_region(
         raise StoreError(
             f"no {year} reports of {division_name(region_code) or region_code} ({region_code}) in the store"
         )
-    result = CompareResult(region_code, year, [comparison(store, a, year) for a in ids])
+    result = CompareResult(region_code, year)
     result.missing = [
         r[0]
         for r in store.con.execute(
@@ -157,7 +195,7 @@ def compare_region(
             [year - 1, prefix, ids],
         ).fetchall()
     ]
-    _write(result.units, out, result, pdf, html, progress)
+    _write((comparison(store, a, year) for a in ids), len(ids), out, result, pdf, html, progress)
     summary = out / f"{region_code}_{year}_比对汇总.xlsx"
     write_summary(result, summary)
     result.files.append(summary)

@@ -38,8 +38,10 @@ class Filters:
     template: str | None = None
     rule: str | None = None
 
-    def scope(self, *, all_years: bool = False) -> tuple[str, list[Any]]:
-        """The SQL selecting the filtered unit-years' figures (``u``) and its parameters."""
+    def scope(self, *, all_years: bool = False, rule_units: str | None = None) -> tuple[str, list[Any]]:
+        """The SQL selecting the filtered unit-years' figures (``u``) and its parameters.
+        ``rule_units`` names a table of the unit ids the rule filter leaves (:meth:`rule_units_sql`),
+        so a dashboard finds them once instead of once per query."""
         where, params = ["true"], []
         if self.region:
             where.append("starts_with(u.region_code, ?)")
@@ -51,14 +53,18 @@ class Filters:
             if getattr(self, column):
                 where.append(f"u.{column} = ?")
                 params.append(getattr(self, column))
-        if self.rule:
-            where.append(
-                "u.unit_id IN (SELECT report_id FROM findings WHERE rule = ? "
-                "UNION ALL SELECT report_id FROM cross_findings WHERE rule = ? "
-                "UNION ALL SELECT unit_id FROM source_findings WHERE rule = ?)"
-            )
+        if self.rule and rule_units:
+            where.append(f"u.unit_id IN (SELECT id FROM {rule_units})")
+        elif self.rule:
+            where.append(f"u.unit_id IN ({_RULE_UNITS})")
             params += [self.rule] * 3
         return f"SELECT * FROM unit_figures u WHERE {' AND '.join(where)}", params
+
+
+_RULE_UNITS = (
+    "SELECT report_id AS id FROM findings WHERE rule = ? UNION ALL SELECT report_id FROM cross_findings WHERE rule = ? "
+    "UNION ALL SELECT unit_id FROM source_findings WHERE rule = ?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,14 +105,26 @@ def _ensure_figures(store: Store) -> None:
 def dashboard(store: Store, filters: Filters = Filters(), *, top: int = 20) -> dict[str, Any]:
     """The dashboard's figures, tables and charts for the filtered unit-years, as plain JSON-able data."""
     _ensure_figures(store)
+    # A cursor of its own: its temporary table of the rule's units is private to this call.
     con = store.con.cursor()
-    scope, params = filters.scope()
+    try:
+        return _dashboard(con, filters, top)
+    finally:
+        con.close()
+
+
+def _dashboard(con: Any, filters: Filters, top: int) -> dict[str, Any]:
+    rule_units = None
+    if filters.rule:
+        con.execute(f"CREATE TEMP TABLE dash_rule_units AS SELECT DISTINCT id FROM ({_RULE_UNITS})", [filters.rule] * 3)
+        rule_units = "dash_rule_units"
+    # Each query reads unit_figures once with the filters inline: a CTE used twice would be
+    # materialised with every figure column, which costs more than the sums.
+    scope, params = filters.scope(rule_units=rule_units)
     sums = ", ".join(f"sum({f}), count({f}), sum({f}_derived), sum({f}_uncertain)" for f in FIGURES)
     row = con.execute(
-        f"WITH u AS ({scope}) SELECT count(*), count(DISTINCT agency_id), "
-        "(SELECT count(*) FROM unit_sources s JOIN u ON u.unit_id = s.unit_id), "
-        "(SELECT sum(len(s.sources)) FROM unit_sources s JOIN u ON u.unit_id = s.unit_id), "
-        f"{sums} FROM u",
+        f"SELECT count(*), count(DISTINCT u.agency_id), count(s.unit_id), sum(len(s.sources)), {sums} "
+        f"FROM ({scope}) u LEFT JOIN unit_sources s ON s.unit_id = u.unit_id",
         params,
     ).fetchone()
     assert row is not None
@@ -120,26 +138,26 @@ def dashboard(store: Store, filters: Filters = Filters(), *, top: int = 20) -> d
         for name, (t, c) in APPEALS.items()
     }
     findings = con.execute(
-        f"WITH u AS ({scope}), f AS (SELECT report_id AS id, rule, severity FROM findings "
+        "WITH f AS (SELECT report_id AS id, rule, severity FROM findings "
         "UNION ALL SELECT report_id, rule, severity FROM cross_findings "
-        "UNION ALL SELECT unit_id, rule, severity FROM source_findings), "
-        "per_unit AS (SELECT f.rule, f.severity, f.id, count(*) AS n FROM f JOIN u ON u.unit_id = f.id GROUP BY ALL) "
-        "SELECT rule, severity, sum(n) AS n, count(*) FROM per_unit GROUP BY ALL ORDER BY n DESC, rule",
+        "UNION ALL SELECT unit_id, rule, severity FROM source_findings) "
+        f"SELECT f.rule, f.severity, count(*) AS n, count(DISTINCT f.id) FROM f JOIN ({scope}) u ON u.unit_id = f.id "
+        "GROUP BY ALL ORDER BY n DESC, f.rule, f.severity",
         params,
     ).fetchall()
     ranked_errors = con.execute(
-        f"WITH u AS ({scope}) SELECT unit_id, agency, year, errors, warnings FROM u WHERE errors > 0 "
-        "ORDER BY errors DESC, warnings DESC, agency LIMIT ?",
+        f"SELECT unit_id, agency, year, errors, warnings FROM ({scope}) u WHERE errors > 0 "
+        "ORDER BY errors DESC, warnings DESC, agency, year, unit_id LIMIT ?",
         [*params, top],
     ).fetchall()
     ranked_late = con.execute(
-        f"WITH u AS ({scope}) SELECT unit_id, agency, year, published, {LATE_DAYS} AS days FROM u "
-        f"WHERE {LATE_DAYS} > 0 ORDER BY days DESC, agency LIMIT ?",
+        f"SELECT unit_id, agency, year, published, {LATE_DAYS} AS days FROM ({scope}) u "
+        f"WHERE {LATE_DAYS} > 0 ORDER BY days DESC, agency, year, unit_id LIMIT ?",
         [*params, top],
     ).fetchall()
-    all_years, year_params = filters.scope(all_years=True)
+    all_years, year_params = filters.scope(all_years=True, rule_units=rule_units)
     by_year = con.execute(
-        f"WITH u AS ({all_years}) SELECT year, count(*), sum(applications), count(applications) FROM u "
+        f"SELECT year, count(*), sum(applications), count(applications) FROM ({all_years}) u "
         "GROUP BY year ORDER BY year",
         year_params,
     ).fetchall()
@@ -181,7 +199,7 @@ def _by_region(con: Any, filters: Filters, scope: str, params: list[Any]) -> lis
     width = {"province": 2, "city": 4, "county": 6, "town": 9}[_level(below[0][0])]
     names = {code[:width]: name for code, name, _ in below}
     rows = con.execute(
-        f"WITH u AS ({scope}) SELECT left(region_code, {width}) AS part, count(*), sum(applications) FROM u "
+        f"SELECT left(region_code, {width}) AS part, count(*), sum(applications) FROM ({scope}) u "
         "GROUP BY part ORDER BY part",
         params,
     ).fetchall()

@@ -22,12 +22,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from ogi.model.template import get_template
+from ogi.store import crosssql
 from ogi.store.append import append
+from ogi.store.crosssql import APPLICANTS, IN_FORCE_ROWS, PREV_COUNT_ROWS
 from ogi.store.db import Store
 
-APPLICANTS = ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")
-PREV_COUNT_ROWS = ("licensing", "other_services", "penalty", "coercion", "fees")
-IN_FORCE_ROWS = ("rules", "normative")
 TEXT_REUSE_THRESHOLD = 0.9
 _NEAR_COPY = 0.98
 _MIN_TEXT = 60  # shorter sections ("无。") are alike every year by nature
@@ -175,91 +174,6 @@ def _text_reuse(
         )
 
 
-# The numeric rules, and their findings' words, in SQL over the pairs' effective cells (the same
-# sentences as the Python rules above, which also check single pairs given as values): a corpus of
-# 100,000 reports is checked in DuckDB instead of fetching twenty million cells into Python.
-_MACROS = """
-CREATE OR REPLACE TEMP MACRO ogi_n(v) AS
-    CASE WHEN v = trunc(v) THEN CAST(CAST(v AS HUGEINT) AS VARCHAR) ELSE rtrim(CAST(v AS VARCHAR), '0') END;
-CREATE OR REPLACE TEMP MACRO ogi_note(flag, alts, expected, inputs_uncertain) AS
-    (CASE WHEN flag = 'uncertain' AND len(alts) > 0 THEN
-        '（此数是不确定读数，另可读作' || array_to_string(list_transform(alts, lambda a: ogi_n(a)), '、')
-        || CASE WHEN list_contains(alts, expected) THEN '，其中' || ogi_n(expected) || '与上年报告相符，宜取此数'
-                ELSE '' END
-        || '）'
-     WHEN flag = 'inferred' THEN '（此数原文未印，是按表内勾稽关系推算的）' ELSE '' END)
-    || CASE WHEN inputs_uncertain THEN '（上年报告的相关数字也是不确定读数）' ELSE '' END;
-"""
-
-_FINDINGS = """
-CREATE OR REPLACE TEMP TABLE cross_values AS
-SELECT unit_id, key, value, flag,
-    CASE WHEN flag = 'uncertain' THEN list_filter(alternatives, lambda a: a IS NOT NULL) ELSE [] END AS alts
-FROM unit_cells
-WHERE value IS NOT NULL
-  AND key IN (SELECT key FROM cross_labels UNION SELECT replace(key, '.prev_count', '.change') FROM cross_labels
-              UNION SELECT replace(key, '.in_force', s) FROM cross_labels, (VALUES ('.made'), ('.repealed')) v(s))
-  AND unit_id IN (SELECT cur FROM cross_pairs UNION SELECT prev FROM cross_pairs);
-CREATE OR REPLACE TEMP TABLE cross_found AS
-SELECT p.agency_id AS o_agency, p.year AS o_year, 1 AS o_rule, l.ord AS o_item,
-    p.cur AS report_id, p.prev AS prev_report_id,
-    p.agency_id, p.year, 'X_CARRY_OVER' AS rule, 'warning' AS severity, [a.key, b.key] AS keys,
-    p.year || '年「' || la.label || '」为' || ogi_n(a.value) || '，但' || (p.year - 1) || '年报告的「' || lb.label
-        || '」为' || ogi_n(b.value) || ogi_note(a.flag, a.alts, b.value, b.flag = 'uncertain')
-        || '。上年结转数应等于上年报告的结转下年度数，请核对两份报告。' AS message,
-    ogi_n(b.value) AS expected, ogi_n(a.value) AS printed
-FROM cross_pairs p
-JOIN cross_labels l ON l.template = coalesce(p.template, '2021') AND l.key LIKE 'requests.carried_over.%'
-JOIN cross_values a ON a.unit_id = p.cur AND a.key = l.key
-JOIN cross_values b ON b.unit_id = p.prev AND b.key = replace(a.key, '.carried_over.', '.carried_forward.')
-JOIN cross_labels la ON la.template = l.template AND la.key = a.key
-JOIN cross_labels lb ON lb.template = coalesce(p.prev_template, '2021') AND lb.key = b.key
-WHERE a.value <> b.value
-UNION ALL
-SELECT p.agency_id, p.year, 2, l.ord, p.cur, p.prev, p.agency_id, p.year, 'X_PREV_COUNT', 'warning', [a.key, d.key],
-    p.year || '年「' || l.label || '」为' || ogi_n(a.value)
-        || ogi_note(a.flag, a.alts, base.value + d.value, base.flag = 'uncertain' OR d.flag = 'uncertain')
-        || '，但' || (p.year - 1) || '年报告的上一年项目数量' || ogi_n(base.value) || '加本年增/减'
-        || CASE WHEN d.value >= 0 THEN '+' ELSE '' END || ogi_n(d.value) || '应为' || ogi_n(base.value + d.value)
-        || '。请核对两年的项目数量。',
-    ogi_n(base.value + d.value), ogi_n(a.value)
-FROM cross_pairs p
-JOIN cross_labels l ON l.template = '2019' AND l.key LIKE 'active.%.prev_count'
-JOIN cross_values a ON a.unit_id = p.cur AND a.key = l.key
-JOIN cross_values base ON base.unit_id = p.prev AND base.key = a.key
-JOIN cross_values d ON d.unit_id = p.prev AND d.key = replace(a.key, '.prev_count', '.change')
-WHERE p.template = '2019' AND p.prev_template = '2019' AND a.value <> base.value + d.value
-UNION ALL
-SELECT p.agency_id, p.year, 3, l.ord, p.cur, p.prev, p.agency_id, p.year, 'X_IN_FORCE', 'warning',
-    [a.key, m.key, r.key],
-    p.year || '年「' || l.label || '」为' || ogi_n(a.value)
-        || ogi_note(a.flag, a.alts, base.value + m.value - r.value, base.flag = 'uncertain')
-        || '，但按' || (p.year - 1) || '年报告的现行有效件数' || ogi_n(base.value) || '加本年制发' || ogi_n(m.value)
-        || '、减本年废止' || ogi_n(r.value) || '应为' || ogi_n(base.value + m.value - r.value) || '（相差'
-        || ogi_n(a.value - (base.value + m.value - r.value)) || '）。'
-        || '若有文件因有效期届满而失效，差额可以解释，宜在报告中说明；否则请核对。',
-    ogi_n(base.value + m.value - r.value), ogi_n(a.value)
-FROM cross_pairs p
-JOIN cross_labels l ON l.template = '2021' AND l.key LIKE 'active.%.in_force'
-JOIN cross_values a ON a.unit_id = p.cur AND a.key = l.key
-JOIN cross_values base ON base.unit_id = p.prev AND base.key = a.key
-JOIN cross_values m ON m.unit_id = p.cur AND m.key = replace(a.key, '.in_force', '.made')
-JOIN cross_values r ON r.unit_id = p.cur AND r.key = replace(a.key, '.in_force', '.repealed')
-WHERE p.template = '2021' AND p.prev_template = '2021' AND a.value <> base.value + m.value - r.value;
-"""
-
-
-def _labels() -> tuple[list[str], list[str], list[str], list[int]]:
-    """(template, key, label, order) of every cell the numeric rules read."""
-    carried = [f"requests.carried_{side}.{c}" for side in ("over", "forward") for c in APPLICANTS]
-    keys = {
-        "2019": [*carried, *(f"active.{r}.prev_count" for r in PREV_COUNT_ROWS)],
-        "2021": [*carried, *(f"active.{r}.in_force" for r in IN_FORCE_ROWS)],
-    }
-    rows = [(t, k, _label(t, k), i) for t, ks in keys.items() for i, k in enumerate(ks)]
-    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]
-
-
 def check_cross_year(
     store: Store, *, agency_ids: Iterable[str] | None = None, threshold: float = TEXT_REUSE_THRESHOLD
 ) -> list[CrossFinding]:
@@ -275,10 +189,7 @@ def check_cross_year(
         f"WHERE cur.agency_id IS NOT NULL {where}",
         [only] if only else [],
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE cross_labels (template VARCHAR, key VARCHAR, label VARCHAR, ord INTEGER)")
-    con.execute("INSERT INTO cross_labels SELECT unnest($1), unnest($2), unnest($3), unnest($4)", list(_labels()))
-    con.execute(_MACROS)
-    con.execute(_FINDINGS)
+    crosssql.run(con)
     texts: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
     for rid, key, heading, text in con.execute(
         "SELECT report_id, key, heading, text FROM sections "
@@ -294,9 +205,9 @@ def check_cross_year(
                 reused += _text_reuse(p, texts[p.cur], texts[p.prev], threshold)
     _save(store, reused, only)
     found = [CrossFinding(*row) for row in con.execute(
-        f"SELECT {', '.join(_COLUMNS)} FROM cross_found ORDER BY o_agency, o_year, o_rule, o_item"
+        f"SELECT {', '.join(_COLUMNS)} FROM cross_found {crosssql.ORDER}"
     ).fetchall()]  # fmt: skip
-    for table in ("cross_found", "cross_values", "cross_labels", "cross_pairs"):
+    for table in ("cross_found", "cross_values", "cross_flags", "cross_labels", "cross_pairs"):
         con.execute(f"DROP TABLE {table}")
     # The rules' order within a pair: the numbers first, then the texts.
     return sorted([*found, *reused], key=lambda f: (f.agency_id, f.year, f.rule == "X_TEXT_REUSE"))
@@ -359,7 +270,7 @@ def _save(store: Store, reused: list[CrossFinding], only: list[str] | None) -> N
             con.execute("DELETE FROM cross_findings WHERE agency_id IN (SELECT unnest($1))", [only])
         con.execute(
             f"INSERT INTO cross_findings ({', '.join(_COLUMNS)}, checked_at) "
-            f"SELECT {', '.join(_COLUMNS)}, now() FROM cross_found ORDER BY o_agency, o_year, o_rule, o_item"
+            f"SELECT {', '.join(_COLUMNS)}, now() FROM cross_found {crosssql.ORDER}"
         )
         columns = {c: (t, [getattr(f, c) for f in reused]) for c, t in _COLUMNS.items()}
         append(con, "cross_findings", {**columns, "checked_at": ("TIMESTAMP", [datetime.now()] * len(reused))})

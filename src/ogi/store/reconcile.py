@@ -20,14 +20,13 @@ for the publishers and years a batch touched, and in full from ``ogi reconcile``
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
 import duckdb
 
 from ogi.model.template import get_template
-from ogi.store.append import append
+from ogi.store.crosssql import MACROS
 
 Group = tuple[str | None, int | None]
 
@@ -78,12 +77,6 @@ def _has_review_column(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
-def _n(v: Decimal | None) -> str:
-    if v is None:
-        return "空"
-    return format(v.normalize(), "f") if v == v.to_integral_value() else format(v, "f").rstrip("0")
-
-
 def source_name(path: str, fmt: str | None) -> str:
     """A source as a reader names it: 网页「pair_2024_page.html」."""
     return f"{FORMAT_NAMES.get(fmt or '', fmt or '')}「{PurePath(path).name}」"
@@ -131,47 +124,57 @@ def reconcile(con: duckdb.DuckDBPyConnection, groups: Iterable[Group] | None = N
 
 
 def _conflicts(con: duckdb.DuckDBPyConnection) -> None:
-    """A finding for each cell two sources print differently, naming both (few: written in Python)."""
-    rows = con.execute(
-        "SELECT l.unit_id, l.agency_id, l.year, u.template, w.key, w.source_id, "
-        "list(struct_pack(id := r.report_id, value := r.value) ORDER BY r.report_id) FILTER "
-        "(WHERE r.strength = 3 AND r.value <> w.value) "
-        "FROM rec_chosen w JOIN rec_links l ON l.unit_id = w.unit_id JOIN reports u ON u.id = w.unit_id "
-        "JOIN rec_readings r ON r.unit_id = w.unit_id AND r.key = w.key "
-        "WHERE w.how = 'conflict' GROUP BY ALL ORDER BY l.unit_id, w.key"
+    """A finding for each cell two sources print differently, naming both: the sentences are put
+    together in DuckDB (a corpus of colliding sources has hundreds of thousands), from the labels
+    and source names made here for the few templates, keys and reports involved."""
+    keys = con.execute(
+        "SELECT DISTINCT u.template, w.key FROM rec_chosen w JOIN reports u ON u.id = w.unit_id "
+        "WHERE w.how = 'conflict'"
     ).fetchall()
-    if not rows:
+    if not keys:
         return
-    ids = {rid for *_, source, differ in rows for rid in (source, *(d["id"] for d in differ))}
-    sql = "SELECT id, path, format FROM reports WHERE id IN (SELECT unnest(?))"
-    names = {i: source_name(p, f) for i, p, f in con.execute(sql, [sorted(ids)]).fetchall()}
-    sql = "SELECT unit_id, key, value FROM rec_chosen WHERE how = 'conflict'"
-    values = {(u, k): v for u, k, v in con.execute(sql).fetchall()}
-    found: dict[str, tuple[str, list[Any]]] = {
-        c: (t, [])
-        for c, t in (
-            ("unit_id", "BIGINT"),
-            ("agency_id", "VARCHAR"),
-            ("year", "INTEGER"),
-            ("rule", "VARCHAR"),
-            ("severity", "VARCHAR"),
-            ("keys", "VARCHAR[]"),
-            ("message", "VARCHAR"),
-            ("sources", "BIGINT[]"),
-            ("readings", "VARCHAR[]"),
-        )
-    }
-    for unit_id, agency_id, year, template, key, source, differ in rows:
-        label = get_template(template or "2021").label_of(key)
-        both = [(source, values[(unit_id, key)]), *((d["id"], d["value"]) for d in differ)]
-        said = "，".join(f"{names[i]}为{_n(v)}" for i, v in both)
-        message = (f"同一报告的几个来源对「{label}」印的数不同：{said}。"
-                   f"现采用{names[source]}的数（该来源差错最少），请对照原件核实。")  # fmt: skip
-        row = (unit_id, agency_id, year, "S_SOURCES_DIFFER", "warning", [key], message, [i for i, _ in both],
-               [_n(v) for _, v in both])  # fmt: skip
-        for (_, column), value in zip(found.values(), row, strict=True):
-            column.append(value)
-    append(con, "source_findings", found)
+    labels = [get_template(t or "2021").label_of(k) for t, k in keys]
+    con.execute("CREATE OR REPLACE TEMP TABLE rec_labels AS SELECT unnest($1) AS template, unnest($2) AS key, "
+                "unnest($3) AS label", [[t for t, _ in keys], [k for _, k in keys], labels])  # fmt: skip
+    names = con.execute(
+        "SELECT id, path, format FROM reports WHERE id IN (SELECT unnest(sources) FROM rec_links "
+        "WHERE unit_id IN (SELECT unit_id FROM rec_chosen WHERE how = 'conflict'))"
+    ).fetchall()
+    con.execute("CREATE OR REPLACE TEMP TABLE rec_names AS SELECT unnest($1::BIGINT[]) AS id, unnest($2) AS name",
+                [[i for i, _, _ in names], [source_name(p, f) for _, p, f in names]])  # fmt: skip
+    con.execute(MACROS)
+    con.execute(_CONFLICTS)
+    for table in ("rec_labels", "rec_names"):
+        con.execute(f"DROP TABLE {table}")
+
+
+# The chosen reading first, then every printed reading that differs from it, by report id (the
+# readings are listed and sorted per cell: an ordered aggregate over every cell costs several times more).
+_CONFLICTS = """
+INSERT INTO source_findings
+WITH others AS (
+    SELECT w.unit_id, w.key, any_value(w.source_id) AS source_id, any_value(w.value) AS value,
+        list_sort(list(struct_pack(id := r.report_id, reading := coalesce(ogi_n(r.value), '空'), name := n.name)))
+            AS others
+    FROM rec_chosen w
+    JOIN rec_readings r ON r.unit_id = w.unit_id AND r.key = w.key
+    JOIN rec_names n ON n.id = r.report_id
+    WHERE w.how = 'conflict' AND r.strength = 3 AND r.value <> w.value
+    GROUP BY w.unit_id, w.key
+)
+SELECT c.unit_id, l.agency_id, l.year, 'S_SOURCES_DIFFER', 'warning', [c.key],
+    '同一报告的几个来源对「' || lab.label || '」印的数不同：' || n.name || '为' || c.reading || '，'
+        || array_to_string(list_transform(c.others, lambda o: o.name || '为' || o.reading), '，')
+        || '。现采用' || n.name || '的数（该来源差错最少），请对照原件核实。',
+    list_prepend(c.source_id, list_transform(c.others, lambda o: o.id)),
+    list_prepend(c.reading, list_transform(c.others, lambda o: o.reading))
+FROM (SELECT *, coalesce(ogi_n(value), '空') AS reading FROM others) c
+JOIN rec_names n ON n.id = c.source_id
+JOIN rec_links l ON l.unit_id = c.unit_id
+JOIN reports u ON u.id = c.unit_id
+JOIN rec_labels lab ON lab.template IS NOT DISTINCT FROM u.template AND lab.key = c.key
+ORDER BY c.unit_id, c.key
+"""
 
 
 def refresh_units(con: duckdb.DuckDBPyConnection, groups: Iterable[Group] | None = None) -> int:
