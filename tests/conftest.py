@@ -1,17 +1,38 @@
-"""Shared fixtures: the ../shared material beside the project (skipped when absent) and the
-``--regen-golden`` flag that rewrites golden files from the current output."""
+"""Shared fixtures and settings.
+
+- ``../shared`` beside the project (real reports with hand-read truth): modules that need it skip
+  whole, with one message, where it is absent (:func:`need_shared`); everything else runs on
+  ``examples/``.
+- ``OGI_TRUTH_DIR`` points the truth-file tests at another folder of truth files (used to check that
+  a changed truth value makes the suite fail; see ``scripts/mutate_truth.py``).
+- ``OGI_REQUIRE_LIBREOFFICE=1`` (set by ``.ci/run``) turns the LibreOffice tests' skip into a failure.
+- ``--regen-golden`` rewrites golden files from the current output, and fails that run.
+- Hypothesis profiles: no deadline anywhere (speed is measured by ``bench/``, never asserted in a
+  test: a loaded or coverage-traced run must not fail for being slow); ``ci`` also derandomizes, so
+  a CI run is reproducible. Chosen by ``HYPOTHESIS_PROFILE`` (default ``dev``).
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 CORPUS = SHARED / "corpus"
+TRUTH = Path(os.environ.get("OGI_TRUTH_DIR") or CORPUS / "truth")
 GOLDEN = Path(__file__).parent / "golden"
+
+_SLOW_OK = [HealthCheck.too_slow]  # data generation slows down on a loaded machine, not in the code
+settings.register_profile("dev", deadline=None, suppress_health_check=_SLOW_OK)
+settings.register_profile("ci", deadline=None, suppress_health_check=_SLOW_OK, derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -23,7 +44,27 @@ def regen(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--regen-golden"))
 
 
-def need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"{path} is absent: the shared material (../shared beside the project) is not available here")
+def need_shared(*paths: Path) -> None:
+    """Skip the calling module when the shared material is absent (call at module level)."""
+    missing = [p for p in (SHARED, *paths) if not p.exists()]
+    if missing:
+        pytest.skip(
+            f"{missing[0]} is absent: the real reports (../shared beside the project) are not here; "
+            "the examples-backed tests still run",
+            allow_module_level=True,
+        )
+
+
+def need_soffice() -> None:
+    """Skip (or, in CI, fail) a test that needs LibreOffice."""
+    if shutil.which("soffice") is None:
+        if os.environ.get("OGI_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail("LibreOffice (soffice) is required here (OGI_REQUIRE_LIBREOFFICE=1) but not installed")
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+
+
+def example(name: str) -> Path:
+    """A file of examples/, which ships with the project: its absence is a failure, not a skip."""
+    path = EXAMPLES / name
+    assert path.exists(), f"{path} is missing from the repository"
     return path
