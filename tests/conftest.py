@@ -55,8 +55,9 @@ def need_shared(*paths: Path) -> None:
         )
 
 
-def need_soffice() -> None:
-    """Skip (or, in CI, fail) a test that needs LibreOffice."""
+@pytest.fixture
+def soffice() -> None:
+    """Skip (or, with OGI_REQUIRE_LIBREOFFICE=1 as in CI, fail) a test that needs LibreOffice."""
     if shutil.which("soffice") is None:
         if os.environ.get("OGI_REQUIRE_LIBREOFFICE") == "1":
             pytest.fail("LibreOffice (soffice) is required here (OGI_REQUIRE_LIBREOFFICE=1) but not installed")
