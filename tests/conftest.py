@@ -14,9 +14,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -69,3 +72,15 @@ def example(name: str) -> Path:
     path = EXAMPLES / name
     assert path.exists(), f"{path} is missing from the repository"
     return path
+
+
+def load_script(name: str) -> ModuleType:
+    """A module of scripts/ (not a package), e.g. the example generator."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
