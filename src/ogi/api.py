@@ -45,4 +45,6 @@ def parse(path: str | Path) -> Report:
         raise InputError(str(p), "is a directory, not a file") from e
     except PermissionError as e:
         raise InputError(str(p), "permission denied") from e
+    except OSError as e:  # a symlink loop, a path through a file, a read error on the disk
+        raise InputError(str(p), f"cannot be read ({e.strerror or e})") from e
     return parse_bytes(data, str(p))
