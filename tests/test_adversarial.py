@@ -53,18 +53,3 @@ def test_exact_or_flagged(path: Path) -> None:
     assert wrong == []
     assert inferred == INFERRED.get(path.stem, {})
     assert uncertain == UNCERTAIN.get(path.stem, 0)
-
-
-def test_budget_exhaustion_is_reported() -> None:
-    report = ogi.parse(DATA / "budget.txt")
-    assert any(f.rule == "SOLVER_LIMIT" for f in report.findings)
-
-
-def test_a_footnote_mark_is_not_a_digit() -> None:
-    report = ogi.parse(DATA / "footnote2.html")
-    assert any(f.rule == "UNREADABLE_CELL" for f in report.findings)
-
-
-def test_a_row_printed_twice_is_reported() -> None:
-    report = ogi.parse(DATA / "md_dup.txt")
-    assert any(f.rule == "DUPLICATE_ROW" for f in report.findings)
