@@ -119,6 +119,11 @@ def test_the_corpus_has_truth_files() -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_report_matches_its_truth(name: str) -> None:
+    """Every cell of the truth file: exact; or, where the truth is null, null or flagged inferred with
+    exactly the value that the truth's own printed cells force through identities 1–4 (an inferred
+    value that the identities do not force fails: a flag does not excuse a number); or uncertain with
+    the truth at the pinned place among its readings. Anything else is a misread, and only those of
+    KNOWN_MISREADS may occur. Template, year, agency and publication date must equal the truth's."""
     truth = _truth(name)
     report = _parsed(truth["file"])
     s = score(report, truth)

@@ -65,7 +65,10 @@ class Store:
         except duckdb.Error as e:
             raise StoreError(f"{p}: not a DuckDB file ogi can read ({e})") from e
         store = cls(p, con, read_only)
-        newer = lambda v: StoreError(f"{p} has schema version {v}, newer than this ogi's; upgrade ogi")  # noqa: E731
+
+        def newer(version: int) -> StoreError:
+            return StoreError(f"{p} has schema version {version}, newer than this ogi's; upgrade ogi")
+
         try:
             if not read_only:
                 migrate(con, newer)
