@@ -489,6 +489,9 @@ def test_template_year_mismatch() -> None:
     assert r.year == 2019
     f = one(r, "TEMPLATE_YEAR_MISMATCH")
     assert f.keys == [] and "2021年起" in f.message
+    old = report("2019")  # the 2019 trial format, used for 2019 and 2020 reports only
+    r = parse(text(old).replace(f"{old.year}年", "2022年"))
+    assert r.year == 2022 and "（适用于2019年至2020年的报告）" in one(r, "TEMPLATE_YEAR_MISMATCH").message
 
 
 @fires("MISSING_YEAR")
