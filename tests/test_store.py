@@ -39,8 +39,6 @@ from tests.conftest import EXAMPLES, load_script
 main = click.Group("ogi")
 register(main)
 TABLES = ("documents", "reports", "cells", "findings", "sections")
-PINGTAN_TEXT = ["009_pingtan_2019.txt", "010_pingtan_2020.txt", "008_pingtan_2021.txt", "006_pingtan_2023.txt",
-                "004_pingtan_2024.txt"]  # fmt: skip
 
 
 def _counts(db: Path) -> dict[str, int]:
