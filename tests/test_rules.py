@@ -674,3 +674,51 @@ def test_ogi_schema_is_the_models_and_describes_what_parse_gives() -> None:
     broken["cells"]["requests.new.total"]["flag"] = "guessed"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+# --- the narrative statements, one by one ----------------------------------------------------------
+
+
+def _said(sentence: str, seed: int = 0) -> list[Finding]:
+    """The narrative findings of the base report with ``sentence`` written into its overview."""
+    body = text(report(seed=seed)).replace("一、总体情况\n\n", f"一、总体情况\n\n{sentence}\n\n", 1)
+    return [f for f in parse(body).findings if f.rule == "NARRATIVE_MISMATCH"]
+
+
+def test_narrative_received_counts_this_year_or_with_the_carry_over() -> None:
+    base = report()
+    assert (base.cells["requests.new.total"], base.cells["requests.carried_over.total"]) == (11, 0)
+    assert _said("本年共收到政府信息公开申请11件。") == []
+    (f,) = _said("本年共收到政府信息公开申请12件。")
+    assert (f.keys, f.printed, f.expected) == (["requests.new.total"], "12", "11")
+    assert "收到政府信息公开申请12件" in f.message and "表格为11件" in f.message
+
+
+def test_narrative_received_with_last_years_carry_over() -> None:
+    base = report(seed=8)
+    new, over = base.cells["requests.new.total"], base.cells["requests.carried_over.total"]
+    assert over > 0
+    for stated in (new, new + over):
+        assert _said(f"本年受理政府信息公开申请{stated}件。", seed=8) == []
+    (f,) = _said(f"本年受理政府信息公开申请{new + over + 1}件。", seed=8)
+    assert f.expected == f"{new} 或 {new + over}"
+
+
+def test_narrative_none_received() -> None:
+    (f,) = _said("本年度未收到政府信息公开申请。")
+    assert (f.printed, f.expected) == ("0", "11")
+
+
+def test_narrative_appeals() -> None:
+    rep = report(seed=8)
+    review = rep.cells["appeals.review.total"]
+    direct, after = rep.cells["appeals.suit_direct.total"], rep.cells["appeals.suit_after_review.total"]
+    assert _said(f"全年发生行政复议{review}件，行政诉讼{direct + after}件。", seed=8) == []
+    said = _said(f"全年发生行政复议{review + 1}件，行政诉讼{direct + after + 1}起。", seed=8)
+    found = {f.keys[0]: f for f in said}
+    assert found["appeals.review.total"].expected == str(review)
+    suits = found["appeals.suit_direct.total"]
+    assert suits.keys == ["appeals.suit_direct.total", "appeals.suit_after_review.total"]
+    assert suits.expected == " 或 ".join(str(v) for v in sorted({direct, direct + after}))
+    # 未经行政复议 (suits filed directly) is not a statement about 行政复议.
+    assert _said(f"未经行政复议{review + 7}件。", seed=8) == []

@@ -53,7 +53,7 @@ STATEMENTS: list[tuple[str, re.Pattern[str], Candidates, list[str]]] = [
     (
         "未收到政府信息公开申请",
         re.compile(r"(?:未收到|没有收到|未发生)[^。；]{0,16}?(?:政府信息公开申请|依申请公开)"),
-        lambda r: [0],
+        lambda r: [x for x in (_get(r, "requests.new.total"),) if x is not None],
         ["requests.new.total"],
     ),
     (
