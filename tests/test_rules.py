@@ -433,6 +433,8 @@ def test_unexpected_text() -> None:
     f = one(r, "UNEXPECTED_TEXT")
     assert (f.printed, f.keys, f.severity) == ("注：本表数据由各部门报送后汇总", [], "info")
     assert [x.rule for x in r.findings] == ["UNEXPECTED_TEXT"]
+    # A header printed again inside the table is the format's own furniture, not unexpected text.
+    assert parse(_cell_per_line_after(report(), "行政许可", 1, "\t（本年处理决定数量）")).findings == []
 
 
 @fires("TEMPLATE_MIXED")
