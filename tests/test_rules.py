@@ -314,7 +314,7 @@ def test_solver_limit() -> None:
 def test_missing_section() -> None:
     t = text(report()).replace("五、存在的主要问题及改进情况\n", "")
     f = one(parse(t), "MISSING_SECTION")
-    assert f.keys == [] and "五、存在的主要问题及改进情况" in f.message
+    assert (f.keys, f.message) == ([], "未找到第五部分「五、存在的主要问题及改进情况」的标题。")
 
 
 @fires("MISSING_TABLE")
@@ -434,7 +434,7 @@ def test_unexpected_text() -> None:
     assert (f.printed, f.keys, f.severity) == ("注：本表数据由各部门报送后汇总", [], "info")
     assert [x.rule for x in r.findings] == ["UNEXPECTED_TEXT"]
     # A header printed again inside the table is the format's own furniture, not unexpected text.
-    assert parse(_cell_per_line_after(report(), "行政许可", 1, "\t（本年处理决定数量）")).findings == []
+    assert parse(_cell_per_line_after(report(), "行政许可", 1, "\t（本年处理决定数量）：；")).findings == []
 
 
 @fires("TEMPLATE_MIXED")
@@ -533,6 +533,10 @@ def test_published_late() -> None:
     assert (f.printed, f.expected) == ("2025-03-15", "≤ 2025-01-31")
     government = parse(text(report()).replace("2025年2月23日", "2025年4月2日"))
     assert (one(government, "PUBLISHED_LATE").expected) == "≤ 2025-03-31"
+    # A name with neither a department's nor a government's ending is taken as a government (31 March).
+    zone = parse(report(agency="平潭综合实验区"))
+    assert zone.published is not None and zone.published.month == 2
+    assert "PUBLISHED_LATE" not in {f.rule for f in zone.findings}
 
 
 @fires("PUBLISHED_BEFORE_YEAR_END")
