@@ -335,6 +335,20 @@ def test_missing_row() -> None:
     assert f.keys == ["active.coercion.decisions"] and "行政强制" in f.message
 
 
+ALTERED = ("1.本机关不掌握相关政府信息", "1.本机关不掌握相关信息")
+
+
+def test_a_missing_row_or_table_does_not_hide_the_rows_after_it() -> None:
+    t, at = _line(text(report()).replace(*ALTERED), "行政强制")
+    del t[at]
+    assert {"MISSING_ROW", "LABEL_ALTERED"} <= {f.rule for f in parse("\n".join(t)).findings}
+    t = text(report()).replace(*ALTERED)
+    start, end = t.index("二、主动公开政府信息情况"), t.index("三、收到和处理政府信息公开申请情况")
+    r = parse(t[:start] + "二、主动公开政府信息情况\n本年无。\n" + t[end:])
+    assert one(r, "MISSING_TABLE").keys[0] == "active.rules.made"
+    assert one(r, "LABEL_ALTERED").printed == ALTERED[1]
+
+
 @fires("LABEL_ALTERED")
 def test_label_altered() -> None:
     t = text(report()).replace("1.本机关不掌握相关政府信息", "1.本机关不掌握相关信息")
