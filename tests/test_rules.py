@@ -280,6 +280,7 @@ def test_row_short_and_missing_cells() -> None:
     r = parse("\n".join(t))
     short = one(r, "ROW_SHORT")
     assert (short.keys, short.printed) == (["active.procurement.projects", "active.procurement.amount"], "1/2")
+    assert short.message == "「政府集中采购」一行只印有1个数值（应为2个），缺少的单元格记为空值，未作猜测。"
     assert one(r, "UNCERTAIN_VALUE").keys == short.keys
     t[at] = "政府集中采购"
     missing = one(parse("\n".join(t)), "MISSING_CELL")
@@ -404,6 +405,7 @@ def test_unsplittable() -> None:
     r = _crawler_with_granted_row("1.2.3")
     f = one(r, "UNSPLITTABLE")
     assert (f.keys, f.printed, f.severity) == ([f"requests.granted.{c}" for c in GRANTED], "1.2.3", "error")
+    assert f.message == "「（一）予以公开」一行的数字“1.2.3”无法拆分为本行各列，数值记为空。"
     # Null, then forced back by the other identities (the column sums), and flagged as such.
     assert {r.cells[f"requests.granted.{c}"].flag for c in GRANTED} == {"inferred"}
     assert r.cells["requests.granted.natural"].value == 48
@@ -447,6 +449,8 @@ def test_unexpected_text() -> None:
     f = one(r, "UNEXPECTED_TEXT")
     assert (f.printed, f.keys, f.severity) == ("注：本表数据由各部门报送后汇总", [], "info")
     assert [x.rule for x in r.findings] == ["UNEXPECTED_TEXT"]
+    four = one(parse(_cell_per_line_after(report(), "行政许可", 1, "\t注意事项")), "UNEXPECTED_TEXT")
+    assert four.printed == "注意事项"  # four characters are enough to report
     # A header printed again inside the table is the format's own furniture, not unexpected text.
     assert parse(_cell_per_line_after(report(), "行政许可", 1, "\t（本年处理决定数量）：；")).findings == []
 
