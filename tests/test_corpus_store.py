@@ -82,8 +82,9 @@ def test_exports_in_every_format(shared_db: Path, tmp_path: Path) -> None:
         assert export(store, "xlsx", "wide", tmp_path / "wide.xlsx", chinese_headers=True) == n_reports
     from openpyxl import load_workbook
 
-    sheet = load_workbook(tmp_path / "wide.xlsx", read_only=True).active
-    header_row = next(sheet.iter_rows(max_row=1, values_only=True))  # type: ignore[union-attr]
+    book = load_workbook(tmp_path / "wide.xlsx", read_only=True)
+    header_row = next(book.active.iter_rows(max_row=1, values_only=True))  # type: ignore[union-attr]
+    book.close()  # a read-only workbook keeps its file open: unclosed, it warns later, in another test
     assert "年度" in header_row and "一、本年新收政府信息公开申请数量·总计" in header_row
 
 
