@@ -1,7 +1,8 @@
 """Accuracy per format: cells exact / flagged / silently wrong.
 
 Runs every report of ../shared/corpus against its hand-read truth, plus renditions of
-generated reports (text shapes, HTML, DOCX, and PDF/DOC when LibreOffice is installed).
+generated reports (text shapes, HTML, DOCX, DOC when LibreOffice is installed, and PDFs printed
+by LibreOffice and Chromium where installed, see _pdfs.py).
 "0 silently wrong" is the bar. Usage: python bench/accuracy.py [renditions per template]
 """
 
@@ -19,6 +20,9 @@ from ogi.render.docx import render_docx
 from ogi.render.html import render_html
 from ogi.render.synth import synth_report
 from ogi.render.text import SHAPES, render_text
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _pdfs import synthetic_pdfs
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -76,15 +80,18 @@ def main() -> None:
             docx_bytes = render_docx(template, rep.cells, **kw)
             add("rendition docx", tally(ogi.parse_bytes(docx_bytes, "r.docx"), truth))
             if office and seed < 2:
-                from ogi.render.office import render_doc, render_pdf
+                from ogi.render.office import render_doc
 
-                add("rendition pdf", tally(ogi.parse_bytes(render_pdf(docx_bytes), "r.pdf"), truth))
                 add("rendition doc", tally(ogi.parse_bytes(render_doc(docx_bytes), "r.doc"), truth))
+    # PDFs of the same reports printed by LibreOffice (from DOCX and from HTML) and Chromium.
+    for pdf in synthetic_pdfs(range(min(n, 2))):
+        truth = {k: float(v) for k, v in pdf.report.cells.items()}
+        add(f"rendition pdf/{pdf.producer}", tally(ogi.parse_bytes(pdf.data, "r.pdf"), truth))
     print(f"{'group':28} {'reports':>7} {'cells':>7} {'exact':>7} {'flagged':>7} {'silently wrong':>15}")
     for group, (reports, exact, flagged, wrong) in sorted(rows.items()):
         print(f"{group:28} {reports:7d} {exact + flagged + wrong:7d} {exact:7d} {flagged:7d} {wrong:15d}")
     if not office:
-        print("(LibreOffice not installed: PDF and DOC renditions skipped)")
+        print("(LibreOffice not installed: its PDF and DOC renditions skipped)")
 
 
 if __name__ == "__main__":

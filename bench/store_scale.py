@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from ogi.batch import ingest
-from ogi.extract.region import DATA_FILE, division_level
 from ogi.model.template import get_template
 from ogi.render.synth import synth_cells, synth_report
 from ogi.render.text import SHAPES, render_text
 from ogi.store.crossyear import check_cross_year
 from ogi.store.db import Store
 from ogi.store.queries import query, rollup, stats
+from ogi.units.divisions import DATA_FILE, division_level
 
 YEARS = (2019, 2020, 2021, 2022, 2023)
 BASES_PER_TEMPLATE = 32
@@ -90,7 +90,10 @@ def build(store: Store, n_reports: int, rng: random.Random) -> dict[str, float]:
         )
         con.execute(
             """
-            INSERT INTO reports SELECT row_number() OVER (ORDER BY y.year, a.n), md5(a.n || '-' || y.year)
+            INSERT INTO reports (id, sha256, path, format, agency, agency_id, level, region_code, region_name,
+                region_level, region_ambiguous, region_candidates, region_reason, year, template, published, title,
+                errors, warnings, null_cells, version, current, unit, meta, ingested_at)
+            SELECT row_number() OVER (ORDER BY y.year, a.n), md5(a.n || '-' || y.year)
                 || md5(y.year || '-' || a.n), '/bench/' || a.n || '_' || y.year || '.txt', 'text', a.agency,
                 a.agency, a.level, a.code, a.name, a.dlevel, false, [], 'bench', y.year,
                 CASE WHEN y.year <= 2020 THEN '2019' ELSE '2021' END, make_date(y.year + 1, 2, 1),
@@ -103,7 +106,7 @@ def build(store: Store, n_reports: int, rng: random.Random) -> dict[str, float]:
     def load_cells() -> None:
         # Each report takes one base cell set of its template, every count scaled by its own factor.
         con.execute(f"""
-            INSERT INTO cells SELECT r.id, b.key,
+            INSERT INTO cells (report_id, key, value, semantic, flag, alternatives, provenance) SELECT r.id, b.key,
                 round(b.value * (0.2 + (hash(r.id) % 1000) / 500.0), CASE WHEN b.key LIKE '%amount' THEN 4 ELSE 0 END),
                 'number', NULL, [], 'bench'
             FROM reports r JOIN base b ON b.template = r.template AND b.base = r.id % {BASES_PER_TEMPLATE}

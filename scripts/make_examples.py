@@ -88,6 +88,11 @@ def examples() -> list[Example]:
     for rep in (last, this, dept):
         name = f"hongze_{rep.year}_{'dept' if rep is dept else 'gov'}.txt"
         out.append(Example(name, rep, lambda rep=rep: render_text(rep, "cell_per_line").encode("utf-8")))
+    # One report collected twice: the web page and a crawler's text dump of it, whose run-together
+    # table 二 the page settles (ogi ingest links them as one unit-year; ogi.store.reconcile).
+    both = synth_report("2021", random.Random(41), agency="淮安市洪泽区教育局", year=2024)
+    out.append(Example("pair_2024_page.html", both, _office(both, "html")))
+    out.append(Example("pair_2024_crawler.txt", both, lambda: render_text(both, "crawler").encode("utf-8")))
     # The same report saved as GBK, as many portals still do.
     gbk = synth_report("2021", random.Random(8))
     out.append(Example("2021_gbk.txt", gbk, lambda: render_text(gbk, "cell_per_line").encode("gb18030")))

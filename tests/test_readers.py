@@ -19,6 +19,7 @@ from ogi.readers._util import is_page_number
 from ogi.readers.doc import convert_many
 from ogi.render.docx import render_docx
 from ogi.render.html import render_html
+from ogi.render.layout import date_text
 from ogi.render.synth import SynthReport, synth_report
 from tests.conftest import example
 from tests.grids import check_grids, find_table
@@ -44,7 +45,8 @@ def test_rendition_round_trip(template_id: str, fmt: str) -> None:
         data = render_docx(r.template, r.cells, **_kwargs(r))
     doc = read_document(data, f"report.{fmt}")
     assert doc.format == fmt
-    assert doc.meta["published"] == r.published.isoformat()
+    # The official layout signs off with the agency and the date, as the last two paragraphs.
+    assert [b.text for b in doc.blocks[-2:]] == [r.agency, date_text(r.published)]
     check_grids(doc, template_id, r.cells)
     note = find_table(doc, 10).rows
     assert {note[i][j].origin for i in range(3) for j in range(3)} == {None, (0, 0)}  # the 3×3 note cell

@@ -10,8 +10,8 @@ from collections import Counter
 
 import pytest
 
-from ogi.extract.agency import classify_level, normalise_agency
-from ogi.extract.region import DATA_FILE, RegionResult, division_name, resolve_region
+from ogi.units import RegionResult, classify_level, division_name, normalise_agency, resolve_region
+from ogi.units.divisions import DATA_FILE
 
 
 def _resolved(result: RegionResult) -> tuple[str | None, str | None, str | None]:
@@ -40,10 +40,10 @@ def test_data_file_has_all_four_levels() -> None:
 
 def test_import_does_not_load_the_table() -> None:
     code = (
-        "import ogi.extract.region as r, ogi.extract.agency as a\n"
-        "assert r._divisions.cache_info().currsize == 0\n"
-        "r.resolve_region('淮安市人民政府')\n"
-        "assert r._divisions.cache_info().currsize == 1\n"
+        "import ogi.units as u, ogi.units.divisions as d\n"
+        "assert d.divisions.cache_info().currsize == 0\n"
+        "u.resolve_region('淮安市人民政府')\n"
+        "assert d.divisions.cache_info().currsize == 1\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

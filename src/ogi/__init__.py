@@ -6,7 +6,7 @@ as exact, checked data.
 >>> report.cells["requests.new.total"].value  # doctest: +SKIP
 """
 
-from ogi.api import parse, parse_bytes
+from ogi.api import parse, parse_all, parse_all_bytes, parse_bytes
 from ogi.errors import InputError, OgiError, StoreError
 from ogi.model import Cell, Finding, Report
 
@@ -20,5 +20,7 @@ __all__ = [
     "StoreError",
     "__version__",
     "parse",
+    "parse_all",
+    "parse_all_bytes",
     "parse_bytes",
 ]

@@ -4,13 +4,15 @@
 - :mod:`~ogi.check.cells` — kinds and signs, empty/missing/flagged cells, units;
 - :mod:`~ogi.check.structure` — missing sections/tables/rows, altered labels, extra values;
 - :mod:`~ogi.check.plausibility` — table 二 warnings, template vs year, publication deadline;
-- :mod:`~ogi.check.narrative` — explicit numbers in the text against the tables.
+- :mod:`~ogi.check.narrative` — explicit numbers in the text against the tables;
+- :mod:`~ogi.check.metadata` — agency names read differently from their print, publication dates chosen.
 """
 
 from __future__ import annotations
 
 from ogi.check.cells import check_flags, check_kinds, check_units
 from ogi.check.identities import check_identities
+from ogi.check.metadata import check_metadata
 from ogi.check.narrative import check_narrative
 from ogi.check.plausibility import check_active, check_dates
 from ogi.check.structure import check_structure
@@ -34,6 +36,7 @@ def check_report(report: Report, tables: TablesRead | None = None) -> list[Findi
     findings += check_units(report, template)
     findings += check_active(report, template)
     findings += check_dates(report, template)
+    findings += check_metadata(report)
     findings += check_narrative(report)
     return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
 

@@ -77,12 +77,27 @@ STATEMENTS: list[tuple[str, re.Pattern[str], Candidates, list[str]]] = [
 ]
 
 
+def _decided(report: Report) -> list[Finding]:
+    decided: dict[str, str] = report.meta.get("narrative_decided") or {}
+    if not decided:
+        return []
+    statements = "；".join(dict.fromkeys(decided.values()))
+    return [
+        Finding(
+            rule="NARRATIVE_DECIDED",
+            severity="info",
+            keys=list(decided),
+            message=f"{len(decided)}个单元格的数值有几种可能的读法，勾稽关系无法区分，按正文所述（{statements}）选定。",
+        )
+    ]
+
+
 def check_narrative(report: Report) -> list[Finding]:
     text = "".join(
         (report.sections[k].text if k in report.sections else "") for k in ("overview", "requests", "appeals")
     )
     text = "".join(text.split())
-    out: list[Finding] = []
+    out: list[Finding] = _decided(report)
     for name, pattern, candidates, keys in STATEMENTS:
         m = pattern.search(text)
         if not m:

@@ -3,9 +3,10 @@ template; extra or misplaced values; text inside a table that is not part of the
 
 from __future__ import annotations
 
+from ogi.extract.align import Placement
 from ogi.extract.normalize import fold
 from ogi.extract.tables import APPEALS_HEADER as APPEALS_WORDS
-from ogi.extract.tables import TablesRead
+from ogi.extract.tables import RowRead, TablesRead
 from ogi.model import Finding, Report
 from ogi.model.template import Template
 
@@ -29,6 +30,15 @@ ISSUE_TEXT = {
         "「{label}」一行的连写数字“{detail}”无论如何拆分都不满足行合计，已按其他勾稽关系选取。",
     ),
     "DUPLICATE_ROW": ("warning", "「{label}」一行印了两次，数值不同；已按勾稽关系选取，无法确定的单元格标记为不确定。"),
+    "CELL_PLACED": (
+        "info",
+        "「{label}」一行少印了数值，表格外单独一行印出的{detail}按顺序补入此行；"
+        "所在列由勾稽关系、数值的注释或正文确定，无法确定的单元格标记为不确定。",
+    ),
+    "ROW_CONTINUED": (
+        "info",
+        "「{label}」一行被分页截断，其余数值{detail}印在下一页的表格片段中，已按勾稽关系接回此行。",
+    ),
     "UNSPLITTABLE": ("error", "「{label}」一行的数字“{detail}”无法拆分为本行各列，数值记为空。"),
     "SPLIT_TOO_LONG": ("error", "「{label}」一行的连写数字“{detail}”过长，无法可靠拆分，数值记为空。"),
 }
@@ -56,10 +66,13 @@ def check_structure(report: Report, template: Template, tables: TablesRead) -> l
                     message=f"未找到表格「{name}」，其数据全部记为空值。",
                 )
             )
+    placed = {k: p for p in tables.placements for k in p.placed_keys}
     for rr in tables.rows:
         if not tables.found.get(rr.table):
             continue
-        if rr.hit is None:
+        if rr.keys and rr.keys[0] in placed:
+            out.append(_placed(rr, placed[rr.keys[0]]))
+        elif rr.hit is None:
             out.append(
                 Finding(
                     rule="MISSING_ROW",
@@ -68,6 +81,18 @@ def check_structure(report: Report, template: Template, tables: TablesRead) -> l
                     message=f"表格中缺少「{rr.official}」一行，其数值记为空值。",
                 )
             )
+        elif rr.loose:
+            out.append(
+                Finding(
+                    rule="MISSING_ROW",
+                    severity="error",
+                    keys=list(rr.keys),
+                    printed=rr.hit.printed,
+                    message=f"「{rr.official}」的行标题单独印在表格外（{rr.where or '转换时移出'}），"
+                    "未找到可归入此行的数值，其数值记为空值。",
+                )
+            )
+        if rr.hit is None or rr.loose:
             continue
         if not rr.hit.exact and rr.table != "appeals":
             out.append(
@@ -94,6 +119,27 @@ def check_structure(report: Report, template: Template, tables: TablesRead) -> l
                     message=text.format(label=rr.official, detail=detail, n=n, k=k),
                 )
             )
+    for orphan in tables.unplaced:
+        n = orphan.numbers
+        out.append(
+            Finding(
+                rule="ROW_UNPLACED",
+                severity="warning",
+                printed=n.printed,
+                message=f"表格中有一行数值“{n.printed}”（{n.where}）没有行标题，按表格行序和勾稽关系都无法确定"
+                "它属于哪一行，未采用。请对照原文核实。",
+            )
+        )
+    for table, cell in tables.loose_left:
+        out.append(
+            Finding(
+                rule="LOOSE_CELL",
+                severity="info",
+                printed=cell.text,
+                message=f"表格「{TABLE_NAMES[table]}」外单独一行印有数值“{cell.text}”（{cell.where}），"
+                "无法确定它属于哪个单元格，未采用。",
+            )
+        )
     for key, (_, label) in tables.extras.items():
         out.append(
             Finding(
@@ -129,6 +175,22 @@ def check_structure(report: Report, template: Template, tables: TablesRead) -> l
     return out
 
 
+def _placed(rr: RowRead, placement: Placement) -> Finding:
+    assert placement.chosen is not None
+    row_at = next(j for j, r in enumerate(placement.rows) if r.keys == rr.keys)
+    orphan = placement.orphans[placement.chosen.index(row_at)] if row_at in placement.chosen else None
+    numbers = f"“{orphan.numbers.printed}”（{orphan.numbers.where}）" if orphan else ""
+    why = "行标题单独印在表格外" if rr.loose else "行标题缺失或残缺"
+    return Finding(
+        rule="ROW_PLACED",
+        severity="info",
+        keys=list(rr.keys),
+        printed=orphan.numbers.printed if orphan else None,
+        message=f"「{rr.official}」一行{why}（PDF转换时移出），数值{numbers}按表格行序归入此行；"
+        "有勾稽关系核对的为确定值，否则标记为不确定。",
+    )
+
+
 def _furniture(template: Template) -> list[str]:
     """Every printed word of the tables' headers and group labels, longest first."""
     raw = template.raw["tables"]
@@ -152,6 +214,9 @@ def _furniture(template: Template) -> list[str]:
         words.update({g["ordinal"] + g["text"], g["text"]})
     words.update(c["label"] for c in raw["requests"]["columns"])
     words.update(s.ordinal + s.text for s in template.sections)
+    # Converters repeat a table's caption over each of its fragments: "表三：收到和处理政府信息公开申请情况".
+    words.update(s.text for s in template.sections)
+    words.update(f"表{n}" for n in "一二三四")
     return sorted((fold(w) for w in words), key=len, reverse=True)
 
 

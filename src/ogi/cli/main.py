@@ -10,7 +10,12 @@ import click
 from rich.console import Console
 
 from ogi import __version__
-from ogi.api import parse
+from ogi.api import parse_all
+from ogi.cli.collect_command import register as register_collect_command
+from ogi.cli.overview_commands import register as register_overview_commands
+from ogi.cli.render_commands import register as register_render_commands
+from ogi.cli.scale_commands import register as register_scale_commands
+from ogi.cli.serve import serve_command
 from ogi.cli.store_commands import register as register_store_commands
 from ogi.errors import OgiError
 
@@ -23,9 +28,12 @@ def main() -> None:
 
 @main.command("parse")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per file (a list for several).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per report (a list for several reports).")
 def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
-    """Parse report FILES (text, Markdown, HTML, DOCX, DOC/WPS, PDF) and check them."""
+    """Parse report FILES (text, Markdown, HTML, DOCX, DOC/WPS, PDF) and check them.
+
+    A file holding several reports (a compiled volume, a crawler dump of a column) gives one
+    report per part, each with the lines or pages it came from."""
     from ogi.cli.view import print_report
 
     # Piped output gets a width that fits table 三, not rich's default of 80 columns.
@@ -34,7 +42,7 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
     failed = 0
     for path in files:
         try:
-            report = parse(path)
+            reports = parse_all(path)
         except OgiError as e:
             failed += 1
             click.echo(f"ogi: {e}", err=True)
@@ -43,18 +51,26 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
             failed += 1
             click.echo(f"ogi: {path}: internal error ({type(e).__name__}: {e}); please report it", err=True)
             continue
-        if as_json:
-            results.append(report.summary())
-        else:
-            print_report(report, console)
+        for failed_part in reports[0].meta.get("parts_failed", []):
+            click.echo(f"ogi: {path}: {failed_part}", err=True)
+        for report in reports:
+            if as_json:
+                results.append(report.summary())
+            else:
+                print_report(report, console)
     if as_json and results:
-        out = results[0] if len(files) == 1 else results
+        out = results[0] if len(files) == 1 and len(results) == 1 else results
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
     if failed:
         sys.exit(1)
 
 
 register_store_commands(main)
+register_collect_command(main)
+register_overview_commands(main)
+register_render_commands(main)
+register_scale_commands(main)
+main.add_command(serve_command)
 
 
 @main.command("schema")

@@ -19,6 +19,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ogi.cli.scale_commands import PATH_OR_URL, dataset_option, ingest_options, query_dataset, run_ingest
 from ogi.errors import OgiError
 
 db_option = click.option(
@@ -64,23 +65,21 @@ json_flag = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
 
 @click.command("ingest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=PATH_OR_URL)
 @db_option
 @click.option("--workers", type=click.IntRange(min=1), help="Parsing processes (default: one per CPU).")
 @click.option("--retry-failed", is_flag=True, help="Parse again the files that failed before.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--batch", default=64, show_default=True, type=click.IntRange(min=1),
-              help="Files written per transaction: fewer lose less work to a crash, more write faster.")  # fmt: skip
-def ingest_command(
-    paths: tuple[Path, ...], db: Path, workers: int | None, retry_failed: bool, quiet: bool, batch: int
-) -> None:
+              help="Files written per transaction (with Ray: parsed per task): fewer lose less work to a "
+              "crash, more go faster.")  # fmt: skip
+@ingest_options
+def ingest_command(paths: tuple[Path, ...], db: Path, **options: Any) -> None:
     """Ingest report files and folders (recursively) into the store; unchanged files are skipped.
 
     Exits 1 when any file could not be read as a report; each is listed with its reason."""
-    from ogi.batch import ingest
-
     try:
-        r = ingest(paths, db, workers=workers, progress=not quiet, retry_failed=retry_failed, batch=batch)
+        r = run_ingest(paths, db, **options)
     except OgiError as e:
         _fail(e)
     versions = f" ({r.new_versions} as new versions)" if r.new_versions else ""
@@ -94,16 +93,20 @@ def ingest_command(
 @click.command("query")
 @click.argument("sql")
 @db_option
+@dataset_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @json_flag
-def query_command(sql: str, db: Path, as_csv: bool, as_json: bool) -> None:
+def query_command(sql: str, db: Path, dataset: str | None, as_csv: bool, as_json: bool) -> None:
     """Run SQL against the store (read-only) and print the result; docs/store.md lists the tables."""
     from ogi.store.db import Store
     from ogi.store.queries import query
 
     try:
-        with Store.open(db, read_only=True) as store:
-            result = query(store, sql)
+        if dataset is not None:
+            result = query_dataset(dataset, sql)
+        else:
+            with Store.open(db, read_only=True) as store:
+                result = query(store, sql)
     except OgiError as e:
         _fail(e)
     print_rows(result.columns, result.rows, "csv" if as_csv else "json" if as_json else "table")
@@ -114,15 +117,23 @@ def query_command(sql: str, db: Path, as_csv: bool, as_json: bool) -> None:
 @click.option("--wide/--long", default=True, show_default=True, help="One row per report, or per report and cell.")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), help="Output file.")
 @click.option("--chinese-headers", is_flag=True, help="Column names in Chinese (the tables' labels).")
+@click.option("--all-sources", is_flag=True,
+              help="Every current report as read, instead of one row per unit-year with its reconciled cells.")
+@click.option("--flags", "flag_columns", is_flag=True, help="A <key>__flag column beside each cell (wide shape).")
+@click.option("--printed-only", is_flag=True, help="Leave cells empty that the document does not print as one number "
+              "(inferred by the identities, uncertain splits).")
 @db_option
-def export_command(fmt: str, wide: bool, out: Path | None, chinese_headers: bool, db: Path) -> None:
-    """Export the current reports as CSV (to stdout without -o), Parquet or xlsx."""
+def export_command(fmt: str, wide: bool, out: Path | None, chinese_headers: bool, all_sources: bool,
+                   flag_columns: bool, printed_only: bool, db: Path) -> None:
+    """Export the unit-years (or --all-sources: every current report) as CSV (to stdout without -o),
+    Parquet or xlsx (with a flags sheet: every cell that is not a plain printed value, and its source)."""
     from ogi.store.db import Store
-    from ogi.store.queries import export
+    from ogi.store.queries import ExportOptions, export
 
+    options = ExportOptions(units=not all_sources, flag_columns=flag_columns, printed_only=printed_only)
     try:
         with Store.open(db, read_only=True) as store:
-            n = export(store, fmt, "wide" if wide else "long", out, chinese_headers=chinese_headers)  # type: ignore[arg-type]
+            n = export(store, fmt, "wide" if wide else "long", out, chinese_headers=chinese_headers, options=options)  # type: ignore[arg-type]
     except OgiError as e:
         _fail(e)
     if out is not None:

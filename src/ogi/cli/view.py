@@ -105,8 +105,10 @@ def _appeals(report: Report) -> Table:
 
 
 def render_report(report: Report) -> Group:
+    part = f"  第{report.part.index}/{report.part.count}份（{report.part.span}）" if report.part else ""
     head = Text.assemble(
         (report.file, "bold"),
+        part,
         "\n",
         f"机关 {report.agency or '（未识别）'}  年度 {report.year or '?'}  格式 {report.template or '?'}  "
         f"发布 {report.published or '（未印）'}",

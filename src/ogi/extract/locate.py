@@ -75,6 +75,9 @@ def _fuzzy(stream: Stream, text: str, lo: int, hi: int, ordinal: str) -> Hit | N
     if al is None:
         return None
     start, end = lo + al.dest_start, lo + al.dest_end
+    # The alignment may run on into the row's first value ("…反复申请0"); no label ends in a digit.
+    while end > start and stream.folded[end - 1].isdigit() and not t[-1].isdigit():
+        end -= 1
     start = _with_ordinal(stream.folded, start, lo, ordinal)
     return Hit(start, end, False, stream.folded[start:end])
 

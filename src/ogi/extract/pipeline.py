@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from ogi.extract.agency import classify_level
+from typing import Any
+
+from ogi.extract.align import settle
 from ogi.extract.detect import detect_template
-from ogi.extract.metadata import read_metadata
+from ogi.extract.metadata import DateSeen, Metadata, read_metadata
 from ogi.extract.normalize import fold
 from ogi.extract.plausible import score
 from ogi.extract.readings import Reading
-from ogi.extract.region import resolve_region
 from ogi.extract.sections import SectionHit, locate_sections, section_texts
-from ogi.extract.solve import Resolved, RowChoice, resolve
+from ogi.extract.solve import Resolved, RowChoice, Witness, solve
 from ogi.extract.stream import Stream
 from ogi.extract.tables import RowRead, TableRegion, TablesRead, read_tables
 from ogi.extract.values import Printed
+from ogi.extract.witness import witnesses as narrative_witnesses
 from ogi.model import Cell, Document, Provenance, Report
 from ogi.model.report import SCHEMA_VERSION, Region
+from ogi.units import classify_level, resolve_region
 
 REQUESTS_START = ("本列数据的勾稽关系", "申请人情况", "本年新收政府信息公开申请数量")
 APPEALS_START = ("行政复议",)
+ACTIVE_START = "第二十条"
 
 
 def _regions(stream: Stream, hits: list[SectionHit]) -> dict[str, TableRegion]:
@@ -35,8 +39,12 @@ def _regions(stream: Stream, hits: list[SectionHit]) -> dict[str, TableRegion]:
     p_start = at["appeals"].start if "appeals" in at else first(APPEALS_START, r_lo)
     p_lo = at["appeals"].end if "appeals" in at else (p_start or end)
     p_hi = at["problems"].start if "problems" in at else (at["other"].start if "other" in at else end)
+    a_hi = r_start if r_start is not None else end
+    # Table 二 opens with its first sub-table heading: the prose before it may name its rows ("规章0件").
+    opening = stream.folded.find(fold(ACTIVE_START), a_lo, a_hi)
+    a_lo = opening if opening >= 0 else a_lo
     return {
-        "active": TableRegion(a_lo, r_start if r_start is not None else end),
+        "active": TableRegion(a_lo, a_hi),
         "requests": TableRegion(r_lo, p_start if p_start is not None else end),
         "appeals": TableRegion(p_lo, max(p_hi, p_lo)),
     }
@@ -78,21 +86,69 @@ def _cell(r: Resolved | None, label: str | None) -> Cell:
     return Cell(value=r.value, semantic=semantic, flag=flag, alternatives=list(r.alternatives), provenance=prov)
 
 
-def _active_resolved(rr: RowRead) -> dict[str, Resolved]:
+def _active_resolved(rr: RowRead, witnesses: list[Witness]) -> dict[str, Resolved]:
+    """Table 二 has no identity: readings are ranked by plausibility, and any row left with more
+    than one reading is uncertain — unless the narrative states a count that only one agrees with."""
     columns = tuple(k.rsplit(".", 1)[1] for k in rr.keys)
     readings: list[Reading] = rr.values.readings if rr.values else []
     if not readings:
         return {}
+    said = None
+    before = readings
+    for w in witnesses:
+        if all(k in rr.keys for option in w.options for k in option):
+            agree = [rd for rd in readings if _says(rr.keys, rd, w) is not False]
+            if agree and len(agree) < len(readings):
+                readings, said = agree, w.text
     ranked = sorted(readings, key=lambda rd: score(columns, rd), reverse=True)
     best = ranked[0]
     out = {}
     for i, key in enumerate(rr.keys):
         p = best.values[i]
-        alts = sorted(
-            {(rd.values[i].value if rd.values[i] else None) for rd in ranked[1:]} - {p.value if p else None},
-            key=lambda v: (v is None, v),
-        )
-        out[key] = Resolved(p, p.value if p else None, alternatives=alts)
+        seen = {(rd.values[i].value if rd.values[i] else None) for rd in ranked}
+        alts = sorted(seen - {p.value if p else None}, key=lambda v: (v is None, v))
+        was_open = len({(rd.values[i].value if rd.values[i] else None) for rd in before}) > 1
+        decided = said if said and was_open and not alts else None
+        out[key] = Resolved(p, p.value if p else None, alternatives=alts, witnessed=decided)
+    return out
+
+
+def _says(keys: tuple[str, ...], reading: Reading, witness: Witness) -> bool | None:
+    values = {k: (v.value if v is not None else None) for k, v in zip(keys, reading.values, strict=True)}
+    unknown = False
+    for option in witness.options:
+        got = [values[k] for k in option]
+        if any(v is None for v in got):
+            unknown = True
+        elif sum(v for v in got if v is not None) == witness.value:
+            return True
+    return None if unknown else False
+
+
+def _decided(resolved: dict[str, Resolved]) -> dict[str, dict[str, str]]:
+    """The cells whose reading a statement of the narrative chose, with the statement."""
+    decided = {k: r.witnessed for k, r in resolved.items() if r.witnessed}
+    return {"narrative_decided": decided} if decided else {}
+
+
+def _who_when(meta: Metadata) -> dict[str, Any]:
+    """What the checks report about the agency and the date: the agency as printed where it was
+    read otherwise, the places a misprinted one may be, every publication date where they differ,
+    and the crawler stamps left aside."""
+    out: dict[str, Any] = {}
+    if meta.agency_printed:
+        out |= {"agency_printed": meta.agency_printed, "agency_change": meta.agency_change}
+    if meta.agency_doubt:
+        out["agency_candidates"] = list(meta.agency_doubt)
+    own: dict[str, DateSeen] = {}
+    for d in meta.dates:
+        if d.kind != "stamp":
+            own.setdefault(d.date.isoformat(), d)
+    if len(own) > 1:
+        out["published_candidates"] = [{"date": k, "kind": d.kind, "where": d.where} for k, d in own.items()]
+    stamps = [{"date": d.date.isoformat(), "where": d.where} for d in meta.dates if d.kind == "stamp"]
+    if stamps:
+        out["published_stamps"] = stamps
     return out
 
 
@@ -122,28 +178,39 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
     template = detection.template
     hits = locate_sections(stream, template)
     tables = read_tables(stream, template, _regions(stream, hits))
+    sections = section_texts(stream, hits)
 
     keys: list[str] = list(template.keys)
     for rr in tables.rows:
         keys.extend(k for k in rr.keys if k not in keys)
     keyset = set(keys)
     printed_rows = {k for rr in tables.rows if rr.hit for k in rr.keys}
+    printed_rows |= {k for p in tables.placements for k in p.keys}
     equations = template.applicable_equations(keyset, printed_rows)
 
     choices = [
-        RowChoice(rr.keys, rr.values.readings if rr.values else []) for rr in tables.rows if rr.table != "active"
+        RowChoice(rr.keys, rr.values.readings, rr.costs)
+        for rr in tables.rows
+        if rr.table != "active" and rr.values is not None
     ]
+    first_placement = len(choices)
+    choices += [RowChoice(p.keys, p.readings, p.costs) for p in tables.placements]
     for k in keyset - {k for c in choices for k in c.keys} - {k for k in keyset if k.startswith("active.")}:
         choices.append(RowChoice((k,), [Reading((None,))]))
-    resolved, exhausted = resolve(choices, equations)
+    said = narrative_witnesses(template, (s.text for s in sections.values()))
+    solution = solve(choices, equations, said)
+    resolved, exhausted = solution.cells, solution.exhausted
+    for n, placement in enumerate(tables.placements, start=first_placement):
+        settle(placement, [picks[n] for picks in solution.picks], resolved, equations)
     for rr in tables.rows:
         if rr.table == "active":
-            resolved.update(_active_resolved(rr))
+            resolved.update(_active_resolved(rr, said))
     for key, (printed, _label) in tables.extras.items():
         resolved[key] = Resolved(printed, printed.value)
         keys.append(key)
 
     labels = {k: rr.hit.printed for rr in tables.rows if rr.hit and not rr.hit.exact for k in rr.keys}
+    labels |= {k: label for k, (_, label) in tables.extras.items()}  # an extra line is known by its label
     cells = {k: _cell(resolved.get(k), labels.get(k)) for k in keys}
     report = Report.model_construct(
         file=document.source,
@@ -155,19 +222,21 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
         region=_region(meta.agency, meta.title, stream.text),
         published=meta.published,
         cells=cells,
-        sections=section_texts(stream, hits),
+        sections=sections,
         findings=[],
         schema_version=SCHEMA_VERSION,
         meta={
             "title": meta.title,
             "agency_source": meta.agency_where,
             "published_source": meta.published_where,
+            **_who_when(meta),
             "template_scores": detection.scores,
             "template_by_year": detection.by_year,
             **{k: v for k, v in document.meta.items() if k not in ("title",)},
             **tables.layout,
             "amount_units": tables.amount_units,
             "solver_exhausted": exhausted,
+            **_decided(resolved),
             "reader_notes": document.notes,
         },
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -44,6 +44,8 @@ class RowValues:
     """(rule, detail) pairs for the checks: extra values, row cut short, unsplittable blob."""
     junk: list[Piece] = field(default_factory=list)
     blob: str | None = None
+    pieces: list[Piece] = field(default_factory=list)
+    """The value pieces the readings were made from."""
 
 
 def split_value_text(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
@@ -93,6 +95,7 @@ def row_values(
     else:
         rv = _stream_readings(values, kinds, sums)
     rv.junk = junk
+    rv.pieces = values
     return rv
 
 
@@ -132,12 +135,24 @@ def _grid_readings(cells: list[Piece], kinds: list[Kind], header_cols: dict[int,
     issues: list[tuple[str, str]] = []
     if not options:
         issues.append(("EXTRA_VALUES", f"{n}/{k}"))
-        for drop in itertools.islice(itertools.combinations(range(n), excess), MAX_ALTERNATIVES):
+        for drop in itertools.islice(_drops(blank, excess), MAX_ALTERNATIVES):
             options.append([c for i, c in enumerate(cells) if i not in drop])
     elif len(options) > 1:
         issues.append(("COLUMNS_SHIFTED", f"{n}/{k}"))
     readings = [Reading(tuple(_typed(p, kinds[i]) for i, p in enumerate(opt))) for opt in options]
     return RowValues(_dedupe(readings), issues)
+
+
+def _drops(blank: list[bool], excess: int) -> Iterator[tuple[int, ...]]:
+    """Which cells to leave out of a row printing too many, blank cells first: a converter's
+    padding is likelier surplus than a printed number, and the cap on readings must not cut off
+    the reading that drops only padding."""
+    empty = [i for i, b in enumerate(blank) if b]
+    full = [i for i, b in enumerate(blank) if not b]
+    for numbers in range(excess + 1):
+        for a in itertools.combinations(empty, excess - numbers) if excess - numbers <= len(empty) else ():
+            for b in itertools.combinations(full, numbers):
+                yield tuple(sorted(a + b))
 
 
 def _short(values: Sequence[T], kinds: list[Kind], typed: Callable[[T, Kind], Printed | None]) -> list[Reading]:

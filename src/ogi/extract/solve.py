@@ -6,12 +6,19 @@
 2. In each kept combination, a cell the document left empty is filled where the identities
    fix it uniquely: the one unknown term of an identity, or all unknown parts of a total whose
    known remainder is 0 (counts are never negative). Filled cells are marked inferred.
-3. A cell whose final value differs between kept combinations is uncertain; its other values
+3. Where the narrative states a count (``受理申请1295件``), kept combinations that contradict it are
+   dropped — unless every one does: the text chooses between readings, it never overrides them.
+4. A cell whose final value differs between kept combinations is uncertain; its other values
    are kept as alternatives.
+
+A reading may carry a cost counted like a broken identity: the alignment of label-less rows
+(:mod:`ogi.extract.align`) gives "leave the rows unplaced" half an identity, so that a placement
+is taken where it breaks nothing and left where it breaks anything.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ogi.extract.readings import Reading
@@ -27,6 +34,20 @@ NODE_BUDGET = 100_000
 class RowChoice:
     keys: tuple[str, ...]
     readings: list[Reading]
+    costs: list[float] | None = None
+    """Per reading, a cost added to the broken identities of any combination that takes it."""
+
+    def cost(self, j: int) -> float:
+        return self.costs[j] if self.costs else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Witness:
+    """A count the narrative states: the cells of one of ``options`` sum to ``value``."""
+
+    options: tuple[tuple[str, ...], ...]
+    value: int
+    text: str
 
 
 @dataclass(slots=True)
@@ -35,6 +56,8 @@ class Resolved:
     value: Number | None
     inferred_by: str | None = None
     alternatives: list[Number | None] = field(default_factory=list)
+    witnessed: str | None = None
+    """The narrative statement that chose this value among the readings the identities left open."""
 
     @property
     def uncertain(self) -> bool:
@@ -54,6 +77,8 @@ class Choice:
     """Kept combinations, best first, as key → printed value."""
     open_keys: list[tuple[str, ...]]
     """The keys of the rows that had more than one reading."""
+    picks: list[dict[int, int]] = field(default_factory=list)
+    """Per kept combination, the reading taken of each row (by its index in the rows given)."""
     exhausted: bool = False
     """The search stopped at its node budget: the combinations are not known to be the best."""
 
@@ -66,17 +91,21 @@ def choose(rows: list[RowChoice], equations: list[Equation]) -> Choice:
     value its readings give (an unprinted cell by 0 and infinity). That prunes most of the search
     long before its last row."""
     fixed: dict[str, Printed | None] = {}
+    fixed_picks: dict[int, int] = {}
     open_rows: list[RowChoice] = []
-    for row in rows:
+    open_at: list[int] = []
+    for n, row in enumerate(rows):
         if len(row.readings) == 1:
             fixed.update(zip(row.keys, row.readings[0].values, strict=True))
+            fixed_picks[n] = 0
         elif row.readings:
             open_rows.append(row)
+            open_at.append(n)
         else:
             fixed.update(dict.fromkeys(row.keys))
     open_keys = [r.keys for r in open_rows]
     if not open_rows:
-        return Choice([fixed], open_keys)
+        return Choice([fixed], open_keys, [fixed_picks])
     row_of = {k: i for i, r in enumerate(open_rows) for k in r.keys}
     span: dict[str, tuple[float, float]] = {}
     for r in open_rows:
@@ -91,8 +120,8 @@ def choose(rows: list[RowChoice], equations: list[Equation]) -> Choice:
     assigned: set[str] = set(fixed)
     broken_at = [-1] * len(equations)
     chosen: list[int] = [0] * len(open_rows)
-    best: list[tuple[int, float, list[int]]] = []
-    best_violations = [10**9]
+    best: list[tuple[float, float, list[int]]] = []
+    best_violations = [float(10**9)]
     nodes = [0]
 
     def bounds(keys: tuple[str, ...]) -> tuple[float, float]:
@@ -116,11 +145,17 @@ def choose(rows: list[RowChoice], equations: list[Equation]) -> Choice:
         r_lo, r_hi = bounds(eq.rhs)
         return l_hi < r_lo or r_hi < l_lo
 
-    def dfs(i: int, violations: int, score: float) -> None:
+    forced: dict[int, int] = {}
+    witness: list[list[int]] = []
+
+    def dfs(i: int, violations: float, score: float) -> None:
         nodes[0] += 1
-        if nodes[0] > NODE_BUDGET or violations > best_violations[0]:
+        if nodes[0] > NODE_BUDGET or violations > best_violations[0] or witness:
             return
         if i == len(open_rows):
+            if forced:
+                witness.append(list(chosen))
+                return
             if violations < best_violations[0]:
                 best.clear()
                 best_violations[0] = violations
@@ -128,34 +163,52 @@ def choose(rows: list[RowChoice], equations: list[Equation]) -> Choice:
             return
         row = open_rows[i]
         assigned.update(row.keys)
-        for j, reading in enumerate(row.readings):
+        for j in [forced[i]] if i in forced else range(len(row.readings)):
+            reading = row.readings[j]
             for k, p in zip(row.keys, reading.values, strict=True):
                 values[k] = _known(p)
             newly = [e for e in touching[i] if broken_at[e] < 0 and must_break(equations[e])]
             for e in newly:
                 broken_at[e] = i
             chosen[i] = j
-            dfs(i + 1, violations + len(newly), score + reading.score)
+            dfs(i + 1, violations + len(newly) + row.cost(j), score + reading.score)
             for e in newly:
                 broken_at[e] = -1
-            if len(best) >= 4 * MAX_SOLUTIONS and best_violations[0] == 0:
+            if witness or (not forced and len(best) >= 4 * MAX_SOLUTIONS and best_violations[0] == 0):
                 break
         assigned.difference_update(row.keys)
 
     dfs(0, 0, 0.0)
     best.sort(key=lambda t: (t[0], -t[1]))
+    # The search stops after enough best combinations, and the best-scored of them may all share
+    # the first rows' readings: for every other reading of a row that does as well, one combination
+    # is kept (found among the others, or searched for on its own), so that a row the identities
+    # leave open shows up as uncertain rather than settled by the order of the search.
+    ranked = [picks for _, _, picks in best]
+    kept = ranked[:1] or [[0] * len(open_rows)]
+    if ranked and nodes[0] <= NODE_BUDGET:
+        for i, row in enumerate(open_rows):
+            for j in range(len(row.readings)):
+                if any(picks[i] == j for picks in kept) or nodes[0] > NODE_BUDGET:
+                    continue
+                found = next((picks for picks in ranked if picks[i] == j), None)
+                if found is None:
+                    forced[i] = j
+                    witness.clear()
+                    dfs(0, 0, 0.0)
+                    forced.clear()
+                    found = witness[0] if witness else None
+                if found is not None:
+                    kept.append(found)
+    kept += [picks for picks in ranked[1:] if picks not in kept][: max(0, MAX_SOLUTIONS - len(kept))]
     out = []
-    for _, _, picks in best[:MAX_SOLUTIONS]:
+    for picks in kept:
         combo = dict(fixed)
         for row, j in zip(open_rows, picks, strict=True):
             combo.update(zip(row.keys, row.readings[j].values, strict=True))
         out.append(combo)
-    if not out:
-        first = dict(fixed)
-        for row in open_rows:
-            first.update(zip(row.keys, row.readings[0].values, strict=True))
-        out.append(first)
-    return Choice(out, open_keys, exhausted=nodes[0] > NODE_BUDGET)
+    all_picks = [fixed_picks | dict(zip(open_at, picks, strict=True)) for picks in kept]
+    return Choice(out, open_keys, all_picks, exhausted=nodes[0] > NODE_BUDGET)
 
 
 def infer(combo: dict[str, Printed | None], equations: list[Equation]) -> dict[str, Resolved]:
@@ -206,16 +259,61 @@ def _undo_contradicted(cells: dict[str, Resolved], equations: list[Equation]) ->
                     t.value, t.inferred_by = None, None
 
 
-def resolve(rows: list[RowChoice], equations: list[Equation]) -> tuple[dict[str, Resolved], bool]:
-    """Every cell resolved, and whether the search ran out of budget (then every cell of a row
-    with several readings is uncertain, its readings' values its alternatives)."""
+@dataclass(slots=True)
+class Solution:
+    cells: dict[str, Resolved]
+    picks: list[dict[int, int]]
+    """Per kept combination (the primary first), the reading taken of each row."""
+    exhausted: bool
+
+
+def _agrees(cells: dict[str, Resolved], witness: Witness) -> bool | None:
+    """Whether a combination says what the witness says; None when it cannot tell (a term unknown)."""
+    unknown = False
+    for option in witness.options:
+        values = [cells[k].value if k in cells else None for k in option]
+        if any(v is None for v in values):
+            unknown = True
+        elif sum(v for v in values if v is not None) == witness.value:
+            return True
+    return None if unknown else False
+
+
+def _witnessed(
+    finals: list[dict[str, Resolved]], picks: list[dict[int, int]], witnesses: Sequence[Witness]
+) -> tuple[list[dict[str, Resolved]], list[dict[int, int]], dict[str, str]]:
+    """The combinations the narrative does not contradict (all of them if it contradicts every one),
+    and the cells whose value it decided, with the statement that did."""
+    kept = list(range(len(finals)))
+    decided: dict[str, str] = {}
+    for w in witnesses:
+        agree = [i for i in kept if _agrees(finals[i], w) is not False]
+        if agree and len(agree) < len(kept):
+            before, kept = kept, agree
+            for k in finals[0]:
+                if len({finals[i][k].value for i in before}) > 1 and len({finals[i][k].value for i in kept}) == 1:
+                    decided[k] = w.text
+    if len(kept) == len(finals):
+        return finals, picks, {}
+    return [finals[i] for i in kept], [picks[i] for i in kept], decided
+
+
+def solve(rows: list[RowChoice], equations: list[Equation], witnesses: Sequence[Witness] = ()) -> Solution:
+    """Every cell resolved, the readings taken, and whether the search ran out of budget (then every
+    cell of a row with several readings is uncertain, its readings' values its alternatives)."""
     choice = choose(rows, equations)
     finals = [infer(c, equations) for c in choice.combos]
+    picks = choice.picks
+    decided: dict[str, str] = {}
+    if witnesses and len(finals) > 1:
+        finals, picks, decided = _witnessed(finals, picks, witnesses)
     primary = finals[0]
     for key, cell in primary.items():
         others = {f[key].value for f in finals[1:] if f[key].value != cell.value}
         if others:
             cell.alternatives = sorted(others, key=lambda v: (v is None, v))
+        elif key in decided:
+            cell.witnessed = decided[key]
     if choice.exhausted:
         readings = {r.keys: r.readings for r in rows}
         for keys in choice.open_keys:
@@ -225,4 +323,10 @@ def resolve(rows: list[RowChoice], equations: list[Equation]) -> tuple[dict[str,
                     primary[key].alternatives = sorted(
                         set(primary[key].alternatives) | seen, key=lambda v: (v is None, v)
                     )
-    return primary, choice.exhausted
+    return Solution(primary, picks, choice.exhausted)
+
+
+def resolve(rows: list[RowChoice], equations: list[Equation]) -> tuple[dict[str, Resolved], bool]:
+    """:func:`solve` without witnesses: the cells and whether the search ran out of budget."""
+    solution = solve(rows, equations)
+    return solution.cells, solution.exhausted

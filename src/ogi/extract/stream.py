@@ -91,7 +91,9 @@ class Stream:
         out = []
         if first.end > text_index:
             out.append(Piece(self.text[text_index : first.end], True, first.where, first))
-        for seg in self.segments[i + 1 :]:
+        # Indexing, not slicing: a slice would copy the rest of the document's segments per row.
+        for k in range(i + 1, len(self.segments)):
+            seg = self.segments[k]
             if seg.table is not first.table or seg.row != first.row or seg.start >= end:
                 break
             out.append(Piece(self.text[seg.start : seg.end], True, seg.where, seg))
@@ -107,7 +109,8 @@ class Stream:
     def prose(self, start: int, end: int) -> list[str]:
         """The paragraph text between two positions, table cells left out."""
         out = []
-        for seg in self.segments[self.index_at(start) :]:
+        for k in range(self.index_at(start), len(self.segments)):
+            seg = self.segments[k]
             if seg.start >= end:
                 break
             if not seg.is_cell:

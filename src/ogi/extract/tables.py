@@ -1,26 +1,32 @@
 """Locate the four tables' rows in the stream and read each row's printed values.
 
 Row labels are found in template order inside each table's region (from its section heading to
-the next); a row's values are what follows its label up to the next label. In a grid, only cells
-of the label's own grid row count; in running text, everything up to the first word that is not
-a value.
+the next), then — for labels a converter moved — anywhere they open a line or a cell; a row's values
+are what follows its label up to the next label printed. In a grid, only cells of the label's own
+grid row count; in running text, everything up to the first word that is not a value. A label on a
+line or in a grid row of its own reads no numbers: it is a loose label, its numbers placed with the
+other leftovers by :mod:`ogi.extract.recover`.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from ogi.extract.locate import Hit, find_label, find_sequence
+from ogi.extract.align import Orphan, Placement
+from ogi.extract.leftovers import LooseCell, leftovers
+from ogi.extract.locate import ORDINAL_BEFORE, Hit, find_label, find_sequence
 from ogi.extract.normalize import fold
-from ogi.extract.readings import Reading, RowValues, row_values
+from ogi.extract.readings import VALUE_RUN, Reading, RowValues, row_values
+from ogi.extract.recover import claimed_segments, fill_short, recover_requests
 from ogi.extract.segment import Sum
 from ogi.extract.stream import Piece, Stream
 from ogi.extract.values import YUAN_PER_WAN, Printed, parse_cell
 from ogi.model import Table, Where
-from ogi.model.template import Kind, RowSpec, Template
+from ogi.model.template import Column, Kind, RowSpec, Template
 
 APPEALS_HEADER = [
     "行政复议",
@@ -57,6 +63,14 @@ class RowRead:
     hit: Hit | None = None
     values: RowValues | None = None
     where: Where | None = None
+    columns: tuple[Column, ...] = ()
+    costs: list[float] | None = None
+    """Per reading, a cost for the solver (see :class:`ogi.extract.solve.RowChoice`)."""
+    loose: bool = False
+    """Its label is printed apart from any number (a loose line): its numbers, if any, are placed
+    by :mod:`ogi.extract.align`."""
+    filled: list[LooseCell] = field(default_factory=list)
+    """Loose cells offered to fill this row printed short."""
 
 
 @dataclass(slots=True)
@@ -68,6 +82,12 @@ class TablesRead:
     amount_units: dict[str, str] = field(default_factory=dict)
     """Amount cell → the unit its column header prints ('' when none)."""
     junk: list[Piece] = field(default_factory=list)
+    placements: list[Placement] = field(default_factory=list)
+    """Label-less rows and the open rows they may be (see :mod:`ogi.extract.align`)."""
+    unplaced: list[Orphan] = field(default_factory=list)
+    """Rows of numbers no template row could take."""
+    loose_left: list[tuple[str, LooseCell]] = field(default_factory=list)
+    """(table, cell): loose values that no short row took."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,13 +141,17 @@ def read_tables(stream: Stream, template: Template, regions: dict[str, TableRegi
     return out
 
 
+Located = tuple[RowSpec | None, str, Hit | None]
+
+
 def _labelled_rows(
     stream: Stream,
     specs: list[tuple[RowSpec | None, str, list[str], str]],
     region: TableRegion,
-) -> list[tuple[RowSpec | None, str, Hit | None]]:
+) -> list[Located]:
     """Hits for labels in order; a label that is not printed exactly is looked for fuzzily
-    between its neighbours."""
+    between its neighbours, then anywhere in the region where it opens a line or a cell (a
+    converter moved it out of the table's order)."""
     hits: list[Hit | None] = []
     cursor = region.lo
     for _, _, texts, ordinal in specs:
@@ -140,14 +164,63 @@ def _labelled_rows(
             lo = next((x.end for x in reversed(hits[:i]) if x), region.lo)
             hi = next((x.start for x in hits[i + 1 :] if x), region.hi)
             hits[i] = find_label(stream, specs[i][2], lo, hi, ordinal=specs[i][3], fuzzy=True)
+    for i, h in enumerate(hits):
+        if h is None:
+            hits[i] = _anywhere(stream, specs[i][2], specs[i][3], region, [x for x in hits if x])
     return [(s[0], s[1], h) for s, h in zip(specs, hits, strict=True)]
 
 
+ANYWHERE_MIN = 4
+
+
+def _anywhere(stream: Stream, texts: list[str], ordinal: str, region: TableRegion, taken: list[Hit]) -> Hit | None:
+    folded = stream.folded
+    for i, text in enumerate(texts):
+        for t in (fold(ordinal + text), fold(text)) if ordinal else (fold(text),):
+            if len(t) < ANYWHERE_MIN and not (t == fold(text) and len(t) >= 2 and not ordinal):
+                continue
+            p = folded.find(t, region.lo, region.hi)
+            while p >= 0:
+                end = p + len(t)
+                if not any(h.start < end and p < h.end for h in taken) and _opens_segment(stream, p):
+                    return Hit(p, end, i == 0, folded[p:end])
+                p = folded.find(t, p + 1, region.hi)
+    return None
+
+
+def _opens_segment(stream: Stream, folded_at: int) -> bool:
+    """Whether a folded position starts its line or cell (an ordinal may come first)."""
+    seg = stream.segment_at(stream.to_text(folded_at))
+    before = stream.folded[stream.to_folded(seg.start) : folded_at]
+    return not before or bool(ORDINAL_BEFORE.fullmatch(before))
+
+
 def _stops(hits: list[Hit | None], region: TableRegion) -> list[int]:
+    """Where each row's values end: at the next label printed after it, whatever its row."""
+    starts = sorted(h.start for h in hits if h)
     stops = []
-    for i in range(len(hits)):
-        stops.append(next((h.start for h in hits[i + 1 :] if h), region.hi))
+    for h in hits:
+        if h is None:
+            stops.append(region.hi)
+            continue
+        k = bisect.bisect_right(starts, h.start)
+        stops.append(starts[k] if k < len(starts) else region.hi)
     return stops
+
+
+def _attached(stream: Stream, hit: Hit) -> bool:
+    """Whether a label shares its grid row or its line with something to read: a label printed on a
+    line of its own, or alone in its grid row, is a loose label, its numbers printed elsewhere."""
+    start = stream.after(hit.end)
+    i = stream.index_at(start - 1)
+    seg = stream.segments[i]
+    if seg.is_cell:
+        if stream.text[start : seg.end].strip():
+            return True
+        nxt = stream.segments[i + 1] if i + 1 < len(stream.segments) else None
+        return nxt is not None and nxt.table is seg.table and nxt.row == seg.row
+    m = VALUE_RUN.match(stream.text[start : seg.end])
+    return bool(m and m.group(0).strip())
 
 
 def _read_active(stream: Stream, template: Template, region: TableRegion, out: TablesRead) -> None:
@@ -156,10 +229,11 @@ def _read_active(stream: Stream, template: Template, region: TableRegion, out: T
     hits = [h for _, _, h in located]
     stops = _stops(hits, region)
     out.found["active"] = any(hits)
+    rows: list[RowRead] = []
     for (spec, _, hit), stop in zip(located, stops, strict=True):
         assert spec is not None
-        rr = RowRead("active", spec.key, spec.cell_keys, spec.label, hit)
-        if hit:
+        rr = RowRead("active", spec.key, spec.cell_keys, spec.label, hit, columns=spec.columns)
+        if hit and _attached(stream, hit):
             kinds: list[Kind] = [c.kind for c in spec.columns]
             rr.values = _read_row(stream, hit, stop, lambda pieces, k=kinds: row_values(pieces, k, []))
             rr.where = stream.where_at(stream.to_text(hit.start))
@@ -170,7 +244,33 @@ def _read_active(stream: Stream, template: Template, region: TableRegion, out: T
                     out.amount_units[spec.cell_key(col.key)] = unit
                     if unit == "元":
                         _to_wan(rr.values, i)
-        out.rows.append(rr)
+        elif hit:
+            rr.loose = True
+        rows.append(rr)
+    out.rows.extend(rows)
+    if out.found["active"]:
+        taken = claimed_segments(stream, rows)
+        _, cells = leftovers(stream, stream.to_text(region.lo), stream.to_text(region.hi), taken)
+        fill_short(rows, cells, "active", out, costs=False)
+    last = next((h for h in reversed(hits) if h), None)
+    if last is not None:
+        _extras(_lines_below(stream, last, region), template, out)
+
+
+def _lines_below(stream: Stream, hit: Hit, region: TableRegion) -> list[Piece]:
+    """Extra lines (``label：value``) printed as rows of their own under a grid table's last row;
+    in running text they follow the row's values and are its junk already."""
+    i = stream.index_at(stream.after(hit.end) - 1)
+    label = stream.segments[i]
+    if not label.is_cell:
+        return []
+    j = i + 1
+    while j < len(stream.segments) and stream.segments[j].table is label.table and stream.segments[j].row == label.row:
+        j += 1
+    if j == len(stream.segments):
+        return []
+    pieces = stream.pieces(stream.segments[j].start, stream.to_text(region.hi))
+    return [p for p in pieces if EXTRA_LINE.match(p.text.strip())]
 
 
 def _header_unit(stream: Stream, label: str, region: TableRegion) -> str:
@@ -221,8 +321,8 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
         specs.append((r, r.key, [r.label, *r.aliases], r.ordinal))
     if template.id == "2021":
         # A 2021 report on the old single-row （六）其他处理 layout: read the row as the group subtotal.
-        sub_hits = [find_label(stream, [r.label], region.lo, region.hi) for r in rows if r.key.startswith("other.")]
-        if not any(sub_hits[:2]):
+        subs = [r for r in rows if r.key.startswith("other.")][:2]
+        if not any(_evidenced(stream, r, rows, region) for r in subs):
             specs = [s for s in specs if not (s[0] and s[0].key.startswith("other."))]
             out.layout["table3_layout"] = "2019"
         else:
@@ -233,6 +333,11 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
     hits = [h for _, _, h in located]
     stops = _stops(hits, region)
     out.found["requests"] = sum(1 for h in hits if h) >= 3
+    if "legal_subtotal" not in columns and (at := _subtotal_by_values(stream, hits, len(columns))) is not None:
+        # No header says so, but the rows print one more number, the 小计 of the five
+        # organisation columns: read them by position, as the row totals show them.
+        columns.insert(at, "legal_subtotal")
+        out.layout["legal_subtotal"] = "by values"
     kinds: list[Kind] = ["count"] * len(columns)
     total_at = columns.index("total")
     sums = [Sum(total_at, tuple(i for i, c in enumerate(columns) if c not in ("total", "legal_subtotal")))]
@@ -247,11 +352,14 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
             )
     first_table = next((stream.segment_at(stream.to_text(h.end - 1)).table for h in hits if h), None)
     header_cols = _header_cols(first_table, [c.label for c in template.requests_columns])
-    for (spec, key, hit), stop in zip(located, stops, strict=True):
+    by_key = {c.key: c for c in (*template.requests_columns, *template.extension_columns)}
+    row_columns = tuple(by_key[c] for c in columns)
+    read: list[tuple[int, RowRead]] = []
+    for index, ((spec, key, hit), stop) in enumerate(zip(located, stops, strict=True)):
         keys = tuple(f"requests.{key}.{c}" for c in columns)
-        official = spec.official_label if spec else key
-        rr = RowRead("requests", key, keys, official, hit)
-        if hit:
+        official = spec.official_label if spec else f"{specs[index][3]}{specs[index][2][0]}小计"
+        rr = RowRead("requests", key, keys, official, hit, columns=row_columns)
+        if hit and _attached(stream, hit):
             seg = stream.segment_at(stream.to_text(hit.end - 1))
             cols = header_cols if seg.table is first_table else None
             rr.values = _read_row(
@@ -261,9 +369,79 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
             out.junk.extend(p for p in rr.values.junk if not p.is_cell)
             if spec is None and not any(v for r in rr.values.readings for v in r.values if v and v.value is not None):
                 continue
+        elif hit:
+            if spec is None:
+                continue  # a group label printed apart: nothing of its own to read
+            rr.loose = True
         elif spec is None:
             continue
-        out.rows.append(rr)
+        read.append((index, rr))
+    out.rows.extend(rr for _, rr in read)
+    if not out.found["requests"]:
+        return
+    recover_requests(stream, read, hits, located, region, lambda pieces: row_values(pieces, kinds, sums), out)
+
+
+NGRAM = 5
+SUBTOTAL_EVIDENCE = 3
+
+
+def _subtotal_by_values(stream: Stream, hits: list[Hit | None], width: int) -> int | None:
+    """Where a 小计 column stands (after 其他, or before 商业企业) when no header names it: the
+    grid rows print one more number than the columns, and in every row that tells, that number is
+    the sum of the five organisation columns. The row totals decide the columns, not their headers.
+
+    Rows of zeros tell nothing (both places read the same); a row that fits neither place rules the
+    column out, and so do rows of the template's width unless far fewer (a page break cuts rows)."""
+    votes = {width - 1: 0, 1: 0}
+    wider = narrow = 0
+    for h in hits:
+        cells = _cells_after(stream, h) if h is not None else []
+        if not all(c.isdigit() for c in cells):
+            continue
+        narrow += len(cells) == width
+        if len(cells) != width + 1:
+            continue
+        wider += 1
+        v = [int(c) for c in cells]
+        after = v[6] == sum(v[1:6]) and v[7] == v[0] + v[6]
+        before = v[1] == sum(v[2:7]) and v[7] == v[0] + v[1]
+        if not (after or before):
+            return None
+        if after != before:
+            votes[width - 1 if after else 1] += 1
+    # Rows of the template's width are rows cut by a page break, or the column is not there.
+    if wider < SUBTOTAL_EVIDENCE or wider <= 2 * narrow or (votes[width - 1] and votes[1]):
+        return None
+    return 1 if votes[1] else width - 1
+
+
+def _cells_after(stream: Stream, hit: Hit) -> list[str]:
+    """The non-blank cells after a label on its grid row, stripped ([] for a label in running text)."""
+    i = stream.index_at(stream.to_text(hit.end - 1))
+    seg = stream.segments[i]
+    out: list[str] = []
+    if not seg.is_cell:
+        return out
+    for nxt in stream.segments[i + 1 :]:
+        if nxt.table is not seg.table or nxt.row != seg.row:
+            break
+        text = stream.text[nxt.start : nxt.end].strip()
+        if text:
+            out.append(text)
+    return out
+
+
+def _evidenced(stream: Stream, row: RowSpec, rows: tuple[RowSpec, ...], region: TableRegion) -> bool:
+    """Whether a row's label, or a piece of it no other label has, is printed in the region (a
+    wrapped label comes out of some conversions in pieces)."""
+    if find_label(stream, [row.label], region.lo, region.hi):
+        return True
+    label = fold(row.label)
+    others = "|".join(fold(r.label) for r in rows if r is not row)
+    window = stream.folded[region.lo : region.hi]
+    grams = {label[i : i + NGRAM] for i in range(len(label) - NGRAM + 1)}
+    return any(g not in others and g in window for g in grams)
 
 
 def _printed_columns(template: Template, header: str) -> list[str]:

@@ -117,6 +117,26 @@ class Region(BaseModel):
     reason: str = ""
 
 
+class ReportPart(BaseModel):
+    """Where a report lies in a file that holds several (a 汇编, a crawler dump of a column)."""
+
+    index: int
+    """1-based, in the order printed."""
+    count: int
+    lines: tuple[int, int] | None = None
+    """First and last line of the text it was read from (text files)."""
+    pages: tuple[int, int] | None = None
+    """First and last page (PDF, scans)."""
+
+    @property
+    def span(self) -> str:
+        if self.pages:
+            return f"pages {self.pages[0]}–{self.pages[1]}"
+        if self.lines:
+            return f"lines {self.lines[0]}–{self.lines[1]}"
+        return "whole file"
+
+
 class Report(BaseModel):
     schema_version: str = SCHEMA_VERSION
     file: str
@@ -128,6 +148,8 @@ class Report(BaseModel):
     """部委, 省, 市, 县区, 乡镇街道 or 部门."""
     region: Region | None = None
     published: date | None = None
+    part: ReportPart | None = None
+    """Set when the file holds several reports: which one this is and where it lies."""
     meta: dict[str, Any] = Field(default_factory=dict)
     cells: dict[str, Cell] = Field(default_factory=dict)
     sections: dict[str, SectionText] = Field(default_factory=dict)
@@ -159,6 +181,7 @@ class Report(BaseModel):
             "agency_level": self.agency_level,
             "region": self.region.model_dump() if self.region else None,
             "published": self.published.isoformat() if self.published else None,
+            "part": {**self.part.model_dump(), "span": self.part.span} if self.part else None,
             "cells": {k: json_number(c.value) for k, c in self.cells.items()},
             "flags": flags,
             "alternatives": alternatives,

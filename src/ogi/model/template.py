@@ -22,6 +22,8 @@ class Column:
     key: str
     label: str
     kind: Kind
+    hints: tuple[str, ...] = ()
+    """Words a note printed with a value names this column by (``修订`` for 本年制发件数)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +189,7 @@ def _expand(identity: dict) -> list[Equation]:
 
 
 def _columns(items: list[dict]) -> tuple[Column, ...]:
-    return tuple(Column(c["key"], c["label"], c["kind"]) for c in items)
+    return tuple(Column(c["key"], c["label"], c["kind"], tuple(c.get("hints", ()))) for c in items)
 
 
 def _build(raw: dict) -> Template:
@@ -196,7 +198,8 @@ def _build(raw: dict) -> Template:
     for group in tables["active"]["groups"]:
         cols = _columns(group["columns"])
         for r in group["rows"]:
-            rows.append(RowSpec("active", r["key"], r["label"], cols, heading=group["heading"]))
+            aliases = tuple(r.get("aliases", ()))
+            rows.append(RowSpec("active", r["key"], r["label"], cols, heading=group["heading"], aliases=aliases))
     req_cols = _columns(tables["requests"]["columns"])
     for r in tables["requests"]["rows"]:
         rows.append(

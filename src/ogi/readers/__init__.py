@@ -23,13 +23,14 @@ READERS: dict[str, str] = {
     "docx": "ogi.readers.docx",
     "doc": "ogi.readers.doc",
     "pdf": "ogi.readers.pdf",
+    "xlsx": "ogi.readers.xlsx",
 }
 """Format → module with a ``read`` function. Modules are imported on first use, so a missing
 optional library only matters for its own format."""
 
 UNSUPPORTED = {
     "image": "an image: OCR of scanned reports is not supported yet",
-    "zip": "a ZIP archive that is not a Word document: unpack it and parse the files inside",
+    "zip": "a ZIP archive that is not a Word or Excel document: unpack it and parse the files inside",
     "unknown": "an unrecognised format",
 }
 

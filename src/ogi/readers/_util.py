@@ -18,7 +18,11 @@ _DATE = r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)"
 _PUBLISHED = re.compile(r"(?:发布日期|发布时间|成文日期|发文日期|印发日期)\s*[:：]?\s*" + _DATE)
 # A bare "时间：" or "日期：" label (portal article bars: "来源：…时间：2025-03-10"), but not the
 # end of a longer label such as "统计时间：".
-_BARE_DATE = re.compile(r"(?<!统计)(?<!截止)(?<!办理)(?<!受理)(?<!答复)(?<!会议)(?:日期|时间)\s*[:：]\s*" + _DATE)
+# A crawler's or saving tool's stamp (采集时间, 保存时间 …) is not the page's date either.
+_BARE_DATE = re.compile(
+    r"(?<!统计)(?<!截止)(?<!办理)(?<!受理)(?<!答复)(?<!会议)(?<!采集)(?<!抓取)(?<!爬取)(?<!下载)(?<!保存)(?<!存档)"
+    r"(?<!访问)(?<!打印)(?<!浏览)(?:日期|时间)\s*[:：]\s*" + _DATE
+)
 
 
 def clean(text: str) -> str:
@@ -62,6 +66,8 @@ class Placed:
     rowspan: int
     colspan: int
     text: str
+    box: tuple[float, float, float, float] | None = None
+    """The cell's box on its page (PDF: points from the top-left corner), when the source has one."""
 
 
 def expand(
@@ -75,8 +81,8 @@ def expand(
     placed = _drop_empty_columns(list(placed))
     n_cols = len({p.col for p in placed})
 
-    def where(r: int, c: int) -> Where:
-        return Where(page=row_pages[r] if row_pages else page, table=index, row=r + 1, col=c + 1)
+    def where(r: int, c: int, box: tuple[float, float, float, float] | None = None) -> Where:
+        return Where(page=row_pages[r] if row_pages else page, table=index, row=r + 1, col=c + 1, box=box)
 
     grid: list[list[GridCell | None]] = [[None] * n_cols for _ in range(n_rows)]
     for p in placed:
@@ -84,7 +90,7 @@ def expand(
             for c in range(p.col, min(p.col + max(p.colspan, 1), n_cols)):
                 if grid[r][c] is None:
                     origin = None if (r, c) == (p.row, p.col) else (p.row, p.col)
-                    grid[r][c] = GridCell(p.text, where(r, c), origin)
+                    grid[r][c] = GridCell(p.text, where(r, c, p.box), origin)
     rows = [[g or GridCell("", where(r, c), absent=True) for c, g in enumerate(row)] for r, row in enumerate(grid)]
     # An origin hidden under an earlier overlapping span loses its own cell: point its
     # copies at the cell that really sits there, so origins always exist as origin cells.
@@ -107,7 +113,7 @@ def _drop_empty_columns(placed: list[Placed]) -> list[Placed]:
     out = []
     for p in placed:
         end = sum(1 for c in starts if c < p.col + p.colspan)
-        out.append(Placed(p.row, rank[p.col], p.rowspan, max(1, end - rank[p.col]), p.text))
+        out.append(Placed(p.row, rank[p.col], p.rowspan, max(1, end - rank[p.col]), p.text, p.box))
     return out
 
 

@@ -12,7 +12,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ogi.errors import InputError
@@ -40,12 +40,19 @@ def soffice_path() -> str | None:
 
 
 def convert(
-    paths: list[Path], target: str, outdir: Path, *, timeout: float = TIMEOUT, infilter: str | None = None
+    paths: list[Path],
+    target: str,
+    outdir: Path,
+    *,
+    timeout: float = TIMEOUT,
+    infilter: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> None:
     """Run one ``soffice --convert-to target`` over ``paths`` into ``outdir``.
 
-    Raises FileNotFoundError when LibreOffice is missing and TimeoutError when it hangs; files
-    it could not convert are simply missing from ``outdir``.
+    ``env`` adds environment variables (the renderer's fontconfig file). Raises FileNotFoundError
+    when LibreOffice is missing and TimeoutError when it hangs; files it could not convert are
+    simply missing from ``outdir``.
     """
     binary = soffice_path()
     if binary is None:
@@ -56,7 +63,13 @@ def convert(
         cmd.append(f"--infilter={infilter}")
     cmd += ["--convert-to", target, "--outdir", str(outdir), *map(str, paths)]
     # soffice forks soffice.bin; a new session lets a timeout kill the whole group.
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env={**os.environ, **env} if env else None,
+    )
     try:
         proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired as exc:

@@ -20,6 +20,7 @@ from ogi.errors import InputError
 from ogi.model import Document, Paragraph, Where
 from ogi.model.document import Block
 from ogi.readers._util import Placed, cell_text, clean, decode_error, expand, find_published
+from ogi.readers.zipguard import check_container
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -201,6 +202,7 @@ def read(data: bytes, source: str) -> Document:
         raise InputError(source, "the file is empty")
     if not data.startswith(b"PK"):
         raise InputError(source, "not a DOCX file (no ZIP container); a .doc/.wps file needs the DOC reader")
+    check_container(data, source)  # a ZIP bomb is refused before python-docx inflates any part
     body, title = _body(data, source)
     builder = _Builder()
     builder.walk(body)

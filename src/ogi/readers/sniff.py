@@ -20,6 +20,7 @@ EXTENSIONS = {
     ".shtml": "html",
     ".xhtml": "html",
     ".docx": "docx",
+    ".xlsx": "xlsx",
     ".doc": "doc",
     ".wps": "doc",
     ".pdf": "pdf",
@@ -36,7 +37,7 @@ IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"B
 
 
 def sniff(data: bytes, name: str = "") -> str:
-    """One of ``text``, ``html``, ``docx``, ``doc``, ``pdf``, ``image``, ``zip`` or ``unknown``."""
+    """One of ``text``, ``html``, ``docx``, ``xlsx``, ``doc``, ``pdf``, ``image``, ``zip`` or ``unknown``."""
     head = data[:2048]
     lowered = head.lower()
     looks_like_markup = any(tag in lowered for tag in (b"<html", b"<!doctype", b"<body", b"<table"))
@@ -51,7 +52,9 @@ def sniff(data: bytes, name: str = "") -> str:
                 names = set(z.namelist())
         except zipfile.BadZipFile:
             return "zip"
-        return "docx" if "word/document.xml" in names else "zip"
+        if "word/document.xml" in names:
+            return "docx"
+        return "xlsx" if "xl/workbook.xml" in names else "zip"
     if head.startswith(IMAGE_MAGIC):
         return "image"
     if any(tag in lowered for tag in (b"<html", b"<!doctype html", b"<table", b"<body", b"<div", b"<p>", b"<p ")):

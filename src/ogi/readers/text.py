@@ -94,6 +94,7 @@ class _Builder:
         self.doc = Document(source=source, format="text")
         self.rows: list[list[GridCell]] = []
         self.table_start = 0
+        self.n_tables = 0  # counted, not recounted from the blocks at every row: that is quadratic
 
     def paragraph(self, text: str, line: int) -> None:
         self.flush()
@@ -104,14 +105,15 @@ class _Builder:
     def row(self, cells: list[str], line: int) -> None:
         if not self.rows:
             self.table_start = line
-        table_no = len(self.doc.tables) + 1
+        table_no = self.n_tables + 1
         r = len(self.rows) + 1
         self.rows.append([GridCell(t, Where(line=line, table=table_no, row=r, col=c + 1)) for c, t in enumerate(cells)])
 
     def flush(self) -> None:
         # Rows stay ragged: a row cut short in the source must not gain blank cells it never printed.
         if self.rows:
-            self.doc.blocks.append(Table(self.rows, Where(line=self.table_start, table=len(self.doc.tables) + 1)))
+            self.n_tables += 1
+            self.doc.blocks.append(Table(self.rows, Where(line=self.table_start, table=self.n_tables)))
             self.rows = []
 
 
@@ -191,8 +193,10 @@ def _drop_page_numbers(lines: list[str], doc: Document) -> list[str]:
             out[k] = ""
             doc.notes.append(f"line {k + 1}: page number {line.strip()!r} dropped")
         elif BARE_NUMBER.match(line) and "\t" not in line:
-            before = next((x.strip() for x in reversed(lines[:k]) if x.strip()), "")
-            after = next((x.strip() for x in lines[k + 1 :] if x.strip()), "")
+            # Walk to the neighbours instead of slicing the lines before and after: slices cost the
+            # whole file at every bare number.
+            before = next((lines[j].strip() for j in range(k - 1, -1, -1) if lines[j].strip()), "")
+            after = next((lines[j].strip() for j in range(k + 1, len(lines)) if lines[j].strip()), "")
             if (not before or before.endswith(SENTENCE_END)) and (
                 not after or len(after) > 20 or SECTION_START.match(after)
             ):

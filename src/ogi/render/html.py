@@ -1,126 +1,100 @@
-"""Render a report as an HTML page with the official merged-cell tables (format.md §3.2–3.4).
+"""Render a report as an HTML page in the official layout (format.md §3.2–3.4): A4 print style,
+仿宋 body and 黑体 headings with Noto CJK as the fallback, tables with real ``rowspan``/``colspan``.
 
-The grids come from :mod:`ogi.render._grid`, the same ones the text shapes print, so every
-rendition of one report has the same cells. Here they get real ``rowspan``/``colspan``.
+Value cells carry their cell key in ``data-key``, so a page script (the 填报 form) can find them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from html import escape
 
-from ogi.model import get_template
-from ogi.render._grid import TABLE_SECTIONS, GridCell, Row, cell_texts, grids
+from ogi.render.layout import Block, Span, outline, title_of
+from ogi.render.style import BODY_CSS, HEADING_CSS, TABLE_PT, column_widths
 
 Value = int | Decimal | None
 
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """An origin cell of a rendered table: position, spans and printed text."""
-
-    row: int
-    col: int
-    rowspan: int
-    colspan: int
-    text: str
-    header: bool
-
-
-def spans(grid: list[Row], texts: Mapping[str, str]) -> list[list[Span]]:
-    """Origin cells row by row; a cell's rowspan counts the covered cells below it."""
-    starts: list[list[tuple[int, GridCell]]] = []
-    for row in grid:
-        col, placed = 0, []
-        for cell in row:
-            placed.append((col, cell))
-            col += cell.colspan
-        starts.append(placed)
-    covered = [{c for c, cell in row if cell.covered} for row in starts]
-    out: list[list[Span]] = []
-    for r, row in enumerate(starts):
-        line = []
-        for c, cell in row:
-            if cell.covered:
-                continue
-            rowspan = 1
-            while r + rowspan < len(grid) and c in covered[r + rowspan]:
-                rowspan += 1
-            text = texts.get(cell.key, "") if cell.key is not None else cell.text
-            line.append(Span(r, c, rowspan, cell.colspan, text, cell.header))
-        out.append(line)
-    return out
+STYLE = f"""
+@page {{ size: A4; margin: 37mm 26mm 35mm 28mm; }}
+body {{ font-family: {BODY_CSS}; font-size: 16pt; line-height: 28pt; max-width: 156mm; margin: 2em auto;
+       color: #000; }}
+h1 {{ font-family: {HEADING_CSS}; font-size: 22pt; line-height: 36pt; font-weight: normal; text-align: center;
+     margin: 0 0 28pt; }}
+h2 {{ font-family: {HEADING_CSS}; font-size: 16pt; font-weight: normal; text-indent: 2em; margin: 0; }}
+p {{ text-indent: 2em; margin: 0; text-align: justify; }}
+p.sign {{ text-align: right; text-indent: 0; }}
+p.sign.first {{ margin-top: 28pt; }}
+table {{ border-collapse: collapse; width: 156mm; table-layout: fixed; line-height: 1.25; margin: 6pt 0 14pt;
+         page-break-inside: auto; }}
+td {{ font-size: {TABLE_PT}pt; border: 1px solid #000; padding: 2pt 2pt; text-align: center; vertical-align: middle;
+      word-break: break-all; }}
+td.h {{ font-family: {HEADING_CSS}; }}
+"""
 
 
-def title_of(agency: str, year: int) -> str:
-    return f"{agency}{year}年政府信息公开工作年度报告"
-
-
-def outline(
-    template_id: str,
-    cells: Mapping[str, Value],
-    *,
-    agency: str,
-    year: int,
-    published: date | None,
-    sections: Mapping[str, str],
-) -> list[tuple[str, str | list[list[Span]]]]:
-    """The report as (kind, content) blocks: title, date, heading, para, table."""
-    t = get_template(template_id)
-    texts = cell_texts(t, cells)
-    tables = grids(t)
-    out: list[tuple[str, str | list[list[Span]]]] = [("title", title_of(agency, year))]
-    if published is not None:
-        out.append(("date", f"发布日期：{published.isoformat()}"))
-    for s in t.sections:
-        out.append(("heading", s.ordinal + s.text))
-        out += [("para", p.strip()) for p in sections.get(s.key, "").split("\n") if p.strip()]
-        if s.key in TABLE_SECTIONS:
-            out.append(("table", spans(tables[s.key], texts)))
-    return out
-
-
-def _table(rows: list[list[Span]]) -> str:
-    out = ['<table border="1" cellspacing="0" cellpadding="4">']
-    for row in rows:
+def _table(block: Block) -> str:
+    widths = column_widths(block.width)
+    # border="1": importers that ignore CSS (LibreOffice) still draw the rulings.
+    out = ['<table border="1" cellspacing="0">', "<colgroup>"]
+    out += [f'<col style="width:{w * 10:.1f}mm">' for w in widths]
+    out.append("</colgroup>")
+    for row in block.table:
         out.append("<tr>")
-        for s in row:
-            attrs = (f' rowspan="{s.rowspan}"' if s.rowspan > 1 else "") + (
-                f' colspan="{s.colspan}"' if s.colspan > 1 else ""
-            )
-            body = "<br/>".join(escape(line) for line in s.text.split("\n")) if s.text else "&nbsp;"
-            out.append(f"<td{attrs}>{body}</td>")
+        out += [_td(s) for s in row]
         out.append("</tr>")
     out.append("</table>")
     return "\n".join(out)
+
+
+def _td(s: Span) -> str:
+    attrs = (f' rowspan="{s.rowspan}"' if s.rowspan > 1 else "") + (f' colspan="{s.colspan}"' if s.colspan > 1 else "")
+    if s.key is not None:
+        attrs += f' data-key="{s.key}"'
+    elif s.header:
+        attrs += ' class="h"'
+    body = "<br/>".join(escape(line) for line in s.text.split("\n")) if s.text else "&nbsp;"
+    return f"<td{attrs}>{body}</td>"
+
+
+def draw(blocks: list[Block]) -> str:
+    """The page for a report's blocks; blank (None) cells print as ``&nbsp;`` like real portals."""
+    title = next((b.text for b in blocks if b.kind == "title"), "")
+    body: list[str] = []
+    first_sign = True
+    for b in blocks:
+        if b.kind == "table":
+            body.append(_table(b))
+        elif b.kind == "title":
+            body.append(f"<h1>{escape(b.text)}</h1>")
+        elif b.kind == "heading":
+            body.append(f"<h2>{escape(b.text)}</h2>")
+        elif b.kind == "sign":
+            body.append(f'<p class="sign{" first" if first_sign else ""}">{escape(b.text)}</p>')
+            first_sign = False
+        else:
+            body.append(f"<p>{escape(b.text)}</p>")
+    return (
+        f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f"<style>{STYLE}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
 
 
 def render_html(
     template_id: str,
     cells: Mapping[str, Value],
     *,
-    agency: str,
-    year: int,
+    agency: str | None,
+    year: int | None,
     published: date | None,
     sections: Mapping[str, str],
+    labels: Mapping[str, str] | None = None,
 ) -> str:
-    """A whole report page; blank (None) cells print as ``&nbsp;`` like real portals."""
-    blocks = outline(template_id, cells, agency=agency, year=year, published=published, sections=sections)
-    title = title_of(agency, year)
-    body: list[str] = []
-    for kind, content in blocks:
-        if kind == "table":
-            assert isinstance(content, list)
-            body.append(_table(content))
-            continue
-        text = escape(str(content))
-        tag = {"title": "h1", "heading": "h2"}.get(kind, "p")
-        body.append(f'<p class="date">{text}</p>' if kind == "date" else f"<{tag}>{text}</{tag}>")
-    style = "table{border-collapse:collapse}td{border:1px solid #000;text-align:center}"
-    return (
-        f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-        f"<style>{style}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
+    """A whole report page from its parts (see :func:`ogi.render.layout.outline`)."""
+    return draw(
+        outline(template_id, cells, agency=agency, year=year, published=published, sections=sections, labels=labels)
     )
+
+
+__all__ = ["draw", "render_html", "title_of"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from ogi.model import Report
 from ogi.model.template import Column, RowSpec, Template, get_template
 from ogi.render._lexicon import narrative, random_agency
 
@@ -66,6 +67,23 @@ class SynthReport:
     published: date
     cells: dict[str, Number] = field(repr=False)
     sections: dict[str, str] = field(repr=False)
+    labels: dict[str, str] = field(default_factory=dict, repr=False)
+    """Labels of extra lines under table 二 (``active.extra.*``), when the report prints any."""
+
+    def to_report(self) -> Report:
+        """The report the renderers take (no findings: its identities hold by construction)."""
+        from ogi.fill.draft import Draft
+
+        draft = Draft(
+            template=self.template,  # type: ignore[arg-type]
+            year=self.year,
+            agency=self.agency,
+            published=self.published,
+            cells=self.cells,
+            sections=self.sections,
+            labels=self.labels,
+        )
+        return draft.to_report(check=False)
 
 
 def _count(rng: random.Random, mean: float) -> int:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -175,6 +175,91 @@ def _text_reuse(
         )
 
 
+# The numeric rules, and their findings' words, in SQL over the pairs' effective cells (the same
+# sentences as the Python rules above, which also check single pairs given as values): a corpus of
+# 100,000 reports is checked in DuckDB instead of fetching twenty million cells into Python.
+_MACROS = """
+CREATE OR REPLACE TEMP MACRO ogi_n(v) AS
+    CASE WHEN v = trunc(v) THEN CAST(CAST(v AS HUGEINT) AS VARCHAR) ELSE rtrim(CAST(v AS VARCHAR), '0') END;
+CREATE OR REPLACE TEMP MACRO ogi_note(flag, alts, expected, inputs_uncertain) AS
+    (CASE WHEN flag = 'uncertain' AND len(alts) > 0 THEN
+        '（此数是不确定读数，另可读作' || array_to_string(list_transform(alts, lambda a: ogi_n(a)), '、')
+        || CASE WHEN list_contains(alts, expected) THEN '，其中' || ogi_n(expected) || '与上年报告相符，宜取此数'
+                ELSE '' END
+        || '）'
+     WHEN flag = 'inferred' THEN '（此数原文未印，是按表内勾稽关系推算的）' ELSE '' END)
+    || CASE WHEN inputs_uncertain THEN '（上年报告的相关数字也是不确定读数）' ELSE '' END;
+"""
+
+_FINDINGS = """
+CREATE OR REPLACE TEMP TABLE cross_values AS
+SELECT unit_id, key, value, flag,
+    CASE WHEN flag = 'uncertain' THEN list_filter(alternatives, lambda a: a IS NOT NULL) ELSE [] END AS alts
+FROM unit_cells
+WHERE value IS NOT NULL
+  AND key IN (SELECT key FROM cross_labels UNION SELECT replace(key, '.prev_count', '.change') FROM cross_labels
+              UNION SELECT replace(key, '.in_force', s) FROM cross_labels, (VALUES ('.made'), ('.repealed')) v(s))
+  AND unit_id IN (SELECT cur FROM cross_pairs UNION SELECT prev FROM cross_pairs);
+CREATE OR REPLACE TEMP TABLE cross_found AS
+SELECT p.agency_id AS o_agency, p.year AS o_year, 1 AS o_rule, l.ord AS o_item,
+    p.cur AS report_id, p.prev AS prev_report_id,
+    p.agency_id, p.year, 'X_CARRY_OVER' AS rule, 'warning' AS severity, [a.key, b.key] AS keys,
+    p.year || '年「' || la.label || '」为' || ogi_n(a.value) || '，但' || (p.year - 1) || '年报告的「' || lb.label
+        || '」为' || ogi_n(b.value) || ogi_note(a.flag, a.alts, b.value, b.flag = 'uncertain')
+        || '。上年结转数应等于上年报告的结转下年度数，请核对两份报告。' AS message,
+    ogi_n(b.value) AS expected, ogi_n(a.value) AS printed
+FROM cross_pairs p
+JOIN cross_labels l ON l.template = coalesce(p.template, '2021') AND l.key LIKE 'requests.carried_over.%'
+JOIN cross_values a ON a.unit_id = p.cur AND a.key = l.key
+JOIN cross_values b ON b.unit_id = p.prev AND b.key = replace(a.key, '.carried_over.', '.carried_forward.')
+JOIN cross_labels la ON la.template = l.template AND la.key = a.key
+JOIN cross_labels lb ON lb.template = coalesce(p.prev_template, '2021') AND lb.key = b.key
+WHERE a.value <> b.value
+UNION ALL
+SELECT p.agency_id, p.year, 2, l.ord, p.cur, p.prev, p.agency_id, p.year, 'X_PREV_COUNT', 'warning', [a.key, d.key],
+    p.year || '年「' || l.label || '」为' || ogi_n(a.value)
+        || ogi_note(a.flag, a.alts, base.value + d.value, base.flag = 'uncertain' OR d.flag = 'uncertain')
+        || '，但' || (p.year - 1) || '年报告的上一年项目数量' || ogi_n(base.value) || '加本年增/减'
+        || CASE WHEN d.value >= 0 THEN '+' ELSE '' END || ogi_n(d.value) || '应为' || ogi_n(base.value + d.value)
+        || '。请核对两年的项目数量。',
+    ogi_n(base.value + d.value), ogi_n(a.value)
+FROM cross_pairs p
+JOIN cross_labels l ON l.template = '2019' AND l.key LIKE 'active.%.prev_count'
+JOIN cross_values a ON a.unit_id = p.cur AND a.key = l.key
+JOIN cross_values base ON base.unit_id = p.prev AND base.key = a.key
+JOIN cross_values d ON d.unit_id = p.prev AND d.key = replace(a.key, '.prev_count', '.change')
+WHERE p.template = '2019' AND p.prev_template = '2019' AND a.value <> base.value + d.value
+UNION ALL
+SELECT p.agency_id, p.year, 3, l.ord, p.cur, p.prev, p.agency_id, p.year, 'X_IN_FORCE', 'warning',
+    [a.key, m.key, r.key],
+    p.year || '年「' || l.label || '」为' || ogi_n(a.value)
+        || ogi_note(a.flag, a.alts, base.value + m.value - r.value, base.flag = 'uncertain')
+        || '，但按' || (p.year - 1) || '年报告的现行有效件数' || ogi_n(base.value) || '加本年制发' || ogi_n(m.value)
+        || '、减本年废止' || ogi_n(r.value) || '应为' || ogi_n(base.value + m.value - r.value) || '（相差'
+        || ogi_n(a.value - (base.value + m.value - r.value)) || '）。'
+        || '若有文件因有效期届满而失效，差额可以解释，宜在报告中说明；否则请核对。',
+    ogi_n(base.value + m.value - r.value), ogi_n(a.value)
+FROM cross_pairs p
+JOIN cross_labels l ON l.template = '2021' AND l.key LIKE 'active.%.in_force'
+JOIN cross_values a ON a.unit_id = p.cur AND a.key = l.key
+JOIN cross_values base ON base.unit_id = p.prev AND base.key = a.key
+JOIN cross_values m ON m.unit_id = p.cur AND m.key = replace(a.key, '.in_force', '.made')
+JOIN cross_values r ON r.unit_id = p.cur AND r.key = replace(a.key, '.in_force', '.repealed')
+WHERE p.template = '2021' AND p.prev_template = '2021' AND a.value <> base.value + m.value - r.value;
+"""
+
+
+def _labels() -> tuple[list[str], list[str], list[str], list[int]]:
+    """(template, key, label, order) of every cell the numeric rules read."""
+    carried = [f"requests.carried_{side}.{c}" for side in ("over", "forward") for c in APPLICANTS]
+    keys = {
+        "2019": [*carried, *(f"active.{r}.prev_count" for r in PREV_COUNT_ROWS)],
+        "2021": [*carried, *(f"active.{r}.in_force" for r in IN_FORCE_ROWS)],
+    }
+    rows = [(t, k, _label(t, k), i) for t, ks in keys.items() for i, k in enumerate(ks)]
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]
+
+
 def check_cross_year(
     store: Store, *, agency_ids: Iterable[str] | None = None, threshold: float = TEXT_REUSE_THRESHOLD
 ) -> list[CrossFinding]:
@@ -182,36 +267,70 @@ def check_cross_year(
     the findings in ``cross_findings`` in place of the old ones, and return them."""
     only = sorted(set(agency_ids)) if agency_ids is not None else None
     where = "" if only is None else "AND cur.agency_id IN (SELECT unnest($1))"
-    pairs = [
-        _Pair(*row)
-        for row in store.con.execute(
-            "SELECT cur.id, prev.id, cur.agency_id, cur.year, cur.template, prev.template "
-            "FROM unit_reports cur JOIN unit_reports prev "
-            "ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1 "
-            f"WHERE cur.agency_id IS NOT NULL {where} ORDER BY cur.agency_id, cur.year",
-            [only] if only else [],
-        ).fetchall()
-    ]
-    ids = sorted({i for p in pairs for i in (p.cur, p.prev)})
-    values: dict[int, Cells] = defaultdict(dict)
-    for rid, key, value, flag, alternatives in store.con.execute(
-        "SELECT report_id, key, value, flag, alternatives FROM cells WHERE report_id IN (SELECT unnest($1)) "
-        "AND value IS NOT NULL AND (key LIKE 'requests.carried_%' OR key LIKE 'active.%')",
-        [ids],
-    ).fetchall():
-        values[rid][key] = _Val(value, flag, tuple(a for a in alternatives or () if a is not None))
+    con = store.con
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cross_pairs AS "
+        "SELECT cur.id AS cur, prev.id AS prev, cur.agency_id, cur.year, cur.template, prev.template AS prev_template "
+        "FROM unit_reports cur JOIN unit_reports prev ON prev.agency_id = cur.agency_id AND prev.year = cur.year - 1 "
+        f"WHERE cur.agency_id IS NOT NULL {where}",
+        [only] if only else [],
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE cross_labels (template VARCHAR, key VARCHAR, label VARCHAR, ord INTEGER)")
+    con.execute("INSERT INTO cross_labels SELECT unnest($1), unnest($2), unnest($3), unnest($4)", list(_labels()))
+    con.execute(_MACROS)
+    con.execute(_FINDINGS)
     texts: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
-    for rid, key, heading, text in store.con.execute(
-        "SELECT report_id, key, heading, text FROM sections WHERE report_id IN (SELECT unnest($1))", [ids]
+    for rid, key, heading, text in con.execute(
+        "SELECT report_id, key, heading, text FROM sections "
+        "WHERE report_id IN (SELECT cur FROM cross_pairs UNION SELECT prev FROM cross_pairs)"
     ).fetchall():
         texts[rid][key] = (heading, text)
-    found: list[CrossFinding] = []
-    for p in pairs:
-        cur, prev = values[p.cur], values[p.prev]
-        found += [*_carry_over(p, cur, prev), *_prev_count(p, cur, prev), *_in_force(p, cur, prev)]
-        found += _text_reuse(p, texts[p.cur], texts[p.prev], threshold)
-    _save(store, found, only)
-    return found
+    reused: list[CrossFinding] = []
+    if texts:
+        for p in (_Pair(*row) for row in con.execute(
+            "SELECT cur, prev, agency_id, year, template, prev_template FROM cross_pairs ORDER BY agency_id, year"
+        ).fetchall()):  # fmt: skip
+            if p.cur in texts and p.prev in texts:
+                reused += _text_reuse(p, texts[p.cur], texts[p.prev], threshold)
+    _save(store, reused, only)
+    found = [CrossFinding(*row) for row in con.execute(
+        f"SELECT {', '.join(_COLUMNS)} FROM cross_found ORDER BY o_agency, o_year, o_rule, o_item"
+    ).fetchall()]  # fmt: skip
+    for table in ("cross_found", "cross_values", "cross_labels", "cross_pairs"):
+        con.execute(f"DROP TABLE {table}")
+    # The rules' order within a pair: the numbers first, then the texts.
+    return sorted([*found, *reused], key=lambda f: (f.agency_id, f.year, f.rule == "X_TEXT_REUSE"))
+
+
+def compare_years(
+    cur: Mapping[str, Decimal | int | None],
+    prev: Mapping[str, Decimal | int | None],
+    *,
+    year: int,
+    template: str,
+    prev_template: str | None,
+    texts: Mapping[str, str] | None = None,
+    prev_texts: Mapping[str, str] | None = None,
+    threshold: float = TEXT_REUSE_THRESHOLD,
+) -> list[CrossFinding]:
+    """The same rules for one pair of reports given as values, stored nowhere (the 填报 form checks a
+    draft against last year's report this way); the findings' report ids are 0."""
+    p = _Pair(0, 0, "", year, template, prev_template)
+
+    def vals(cells: Mapping[str, Decimal | int | None]) -> Cells:
+        return {k: _Val(Decimal(v), None, ()) for k, v in cells.items() if v is not None}
+
+    def sections(t: str | None, given: Mapping[str, str] | None) -> dict[str, tuple[str, str]]:
+        heads = {s.key: s.ordinal + s.text for s in get_template(t or template).sections}
+        return {k: (heads.get(k, k), text) for k, text in (given or {}).items()}
+
+    now, then = vals(cur), vals(prev)
+    return [
+        *_carry_over(p, now, then),
+        *_prev_count(p, now, then),
+        *_in_force(p, now, then),
+        *_text_reuse(p, sections(template, texts), sections(prev_template, prev_texts), threshold),
+    ]
 
 
 _COLUMNS = {
@@ -228,7 +347,9 @@ _COLUMNS = {
 }
 
 
-def _save(store: Store, found: list[CrossFinding], only: list[str] | None) -> None:
+def _save(store: Store, reused: list[CrossFinding], only: list[str] | None) -> None:
+    """Replace the stored findings of the publishers checked: the numeric ones straight from the
+    temporary ``cross_found`` table, the text ones from Python."""
     con = store.con
     con.begin()
     try:
@@ -236,8 +357,12 @@ def _save(store: Store, found: list[CrossFinding], only: list[str] | None) -> No
             con.execute("DELETE FROM cross_findings")
         else:
             con.execute("DELETE FROM cross_findings WHERE agency_id IN (SELECT unnest($1))", [only])
-        columns = {c: (t, [getattr(f, c) for f in found]) for c, t in _COLUMNS.items()}
-        append(con, "cross_findings", {**columns, "checked_at": ("TIMESTAMP", [datetime.now()] * len(found))})
+        con.execute(
+            f"INSERT INTO cross_findings ({', '.join(_COLUMNS)}, checked_at) "
+            f"SELECT {', '.join(_COLUMNS)}, now() FROM cross_found ORDER BY o_agency, o_year, o_rule, o_item"
+        )
+        columns = {c: (t, [getattr(f, c) for f in reused]) for c, t in _COLUMNS.items()}
+        append(con, "cross_findings", {**columns, "checked_at": ("TIMESTAMP", [datetime.now()] * len(reused))})
         con.commit()
     except BaseException:
         con.rollback()

@@ -115,14 +115,16 @@ class Store:
             for sha, status, error in self.con.execute("SELECT sha256, status, error FROM documents").fetchall()
         }
 
-    def add(self, path: str | Path, data: bytes | None, result: Report | BaseException | str) -> Added:
-        """Record one file (``data``, or read from ``path`` when None): its parsed report, or why it
-        could not be parsed."""
+    def add(self, path: str | Path, data: bytes | None, result: Report | list[Report] | BaseException | str) -> Added:
+        """Record one file (``data``, or read from ``path`` when None): its parsed report (or the
+        reports of each of its parts), or why it could not be parsed."""
         if data is None:
             data = Path(path).read_bytes()
         sha = sha256_of(data)
         if isinstance(result, Report):
-            entry = Entry(str(path), sha, data, report_rows(result))
+            entry = Entry(str(path), sha, data, [report_rows(result)])
+        elif isinstance(result, list):
+            entry = Entry(str(path), sha, data, [report_rows(r) for r in result])
         else:
             entry = Entry(str(path), sha, data, None, str(result))
         return self.add_many([entry])[0]

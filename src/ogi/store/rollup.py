@@ -25,8 +25,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ogi.errors import StoreError
-from ogi.extract.region import division_level, division_name
 from ogi.store.keys import ordered
+from ogi.units import division_level, division_name
 
 if TYPE_CHECKING:
     from ogi.store.db import Store
@@ -81,7 +81,7 @@ def rollup(store: Store, region_code: str, year: int) -> Rollup:
     doubtful = dict(
         store.con.execute(
             "SELECT report_id, string_agg(DISTINCT reason, ', ') FROM ("
-            "  SELECT report_id, 'uncertain cells' AS reason FROM cells WHERE flag = 'uncertain'"
+            "  SELECT unit_id AS report_id, 'uncertain cells' AS reason FROM unit_cells WHERE flag = 'uncertain'"
             "  UNION ALL SELECT report_id, 'amount unit not printed' FROM findings WHERE rule = 'UNIT_AMBIGUOUS'"
             ") WHERE report_id IN (SELECT unnest(?)) GROUP BY report_id",
             [[u.report_id for u in units]],
@@ -115,7 +115,8 @@ def rollup(store: Store, region_code: str, year: int) -> Rollup:
     sums = {
         key: (total, n)
         for key, total, n in store.con.execute(
-            "SELECT key, sum(value), count(value) FROM cells WHERE report_id IN (SELECT unnest($1)) GROUP BY key", [ids]
+            "SELECT key, sum(value), count(value) FROM unit_cells WHERE unit_id IN (SELECT unnest($1)) GROUP BY key",
+            [ids],
         ).fetchall()
     }
     for key in ordered(sums):

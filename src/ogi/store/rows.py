@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ogi.errors import OgiError
-from ogi.extract.agency import normalise_agency
 from ogi.model import Report
+from ogi.units import normalise_agency
 
 
 @dataclass(slots=True)
@@ -29,16 +29,39 @@ class ReportRows:
     cell_flags: list[str | None] = field(default_factory=list)
     cell_alternatives: list[list[str | None]] = field(default_factory=list)
     cell_provenance: list[str | None] = field(default_factory=list)
+    cell_pages: list[int | None] = field(default_factory=list)
+    cell_boxes: list[list[float]] = field(default_factory=list)
+    """(x0, y0, x1, y1) of the printed cell on its page, or empty."""
+    cell_confidence: list[float | None] = field(default_factory=list)
+    reviewed: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    """Cells a reviewer corrected: key → (parsed value, parsed flag). Empty for a plain parse."""
     findings: list[tuple[str, str, list[str], str, str | None, str | None]] = field(default_factory=list)
     sections: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def cell_columns(self) -> tuple[list[Any], ...]:
+        """The cell lists in the order of :data:`ogi.store.columns.CELL_TYPES`."""
+        return (self.cell_keys, self.cell_values, self.cell_semantics, self.cell_flags, self.cell_alternatives,
+                self.cell_provenance, self.cell_pages, self.cell_boxes, self.cell_confidence)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One file to record: where it was found, its hash and bytes, and what parsing made of it
+    (the rows of each report it holds, or the reason it failed)."""
+
+    path: str
+    sha256: str
+    data: bytes
+    rows: list[ReportRows] | None
+    error: str | None = None
 
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def report_rows(report: Report) -> ReportRows:
-    """The rows of ``report``."""
+def report_rows(report: Report, reviewed: dict[str, tuple[str | None, str | None]] | None = None) -> ReportRows:
+    """The rows of ``report``; ``reviewed`` names the cells a reviewer corrected (see :attr:`ReportRows.reviewed`)."""
     title = report.meta.get("title")
     region = report.region
     rows = ReportRows(
@@ -52,6 +75,7 @@ def report_rows(report: Report) -> ReportRows:
             "errors": sum(f.severity == "error" for f in report.findings),
             "warnings": sum(f.severity == "warning" for f in report.findings),
             "null_cells": sum(c.value is None for c in report.cells.values()),
+            "reviewed_cells": len(reviewed or ()),
             "meta": json.dumps(report.meta, ensure_ascii=False, default=str),
             "agency_id": (normalise_agency(report.agency) if report.agency else None) or None,
             "level": report.agency_level,
@@ -61,7 +85,11 @@ def report_rows(report: Report) -> ReportRows:
             "region_ambiguous": region.ambiguous if region else False,
             "region_candidates": [f"{code} {name}" for code, name in region.candidates] if region else [],
             "region_reason": region.reason if region else "",
+            "part": report.part.index if report.part else 1,
+            "parts": report.part.count if report.part else 1,
+            "source_range": report.part.span if report.part else None,
         },
+        reviewed=dict(reviewed or {}),
     )
     for key, cell in report.cells.items():
         rows.cell_keys.append(key)
@@ -70,6 +98,10 @@ def report_rows(report: Report) -> ReportRows:
         rows.cell_flags.append(cell.flag)
         rows.cell_alternatives.append([_text(a) for a in cell.alternatives])
         rows.cell_provenance.append(cell.where_text())
+        p = cell.provenance
+        rows.cell_pages.append(p.page if p else None)
+        rows.cell_boxes.append(list(p.box) if p and p.box else [])
+        rows.cell_confidence.append(p.confidence if p else None)
     rows.findings = [(f.rule, f.severity, list(f.keys), f.message, f.expected, f.printed) for f in report.findings]
     rows.sections = [(s.key, s.heading, s.text, s.where) for s in report.sections.values()]
     return rows
@@ -77,20 +109,23 @@ def report_rows(report: Report) -> ReportRows:
 
 def warm_up() -> None:
     """Load what the first parse would (the division table): run in each worker as it starts."""
-    from ogi.extract.region import resolve_region
+    from ogi.units import resolve_region
 
     resolve_region("")
 
 
-def parse_file(data: bytes, name: str) -> ReportRows | str:
-    """Parse one file into rows, or say why not. Never raises: it runs in batch workers, where a bad
-    file (or a reader bug) must cost that file only. Lives here, not in ``ogi.batch``, so workers
-    never import DuckDB."""
+def parse_file(data: bytes, name: str) -> list[ReportRows] | str:
+    """Parse one file into the rows of each report it holds (one for most files, one per part for
+    a compiled volume), or say why not. Never raises: it runs in batch workers, where a bad file (or
+    a reader bug) must cost that file only. Lives here, not in ``ogi.batch``, so workers never
+    import DuckDB."""
     try:
-        from ogi.api import parse_bytes
+        from ogi.api import parse_all_bytes
 
-        return report_rows(parse_bytes(data, name))
+        return [report_rows(r) for r in parse_all_bytes(data, name)]
     except OgiError as e:
         return getattr(e, "reason", None) or str(e)
+    except MemoryError:
+        raise  # the caller's memory limit (ogi.batch.limits), not a bug to report
     except Exception as e:
         return f"internal error ({type(e).__name__}: {e}); please report this file"
