@@ -95,7 +95,7 @@ def real_runs() -> int:
     """A few changed truth folders, each run through pytest as CI would: every run must fail."""
     samples = [
         ("009_pingtan_2019", "active.licensing.change", 1),  # an uncertain cell moved to another reading
-        ("019_shanghai_szfbgt_2025", "requests.other.other.natural", 265),  # a known misread
+        ("019_shanghai_szfbgt_2025", "requests.other.other.natural", 265),  # a row the conversion left unlabelled
         ("024_blank_form_2021", "requests.new.total", 0),  # a blank made 0
         ("011_shanghai_szfbgt_2019", "requests.granted.total", 272),  # a blank the totals force
     ]

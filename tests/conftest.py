@@ -5,7 +5,8 @@
   ``examples/``.
 - ``OGI_TRUTH_DIR`` points the truth-file tests at another folder of truth files (used to check that
   a changed truth value makes the suite fail; see ``scripts/mutate_truth.py``).
-- ``OGI_REQUIRE_LIBREOFFICE=1`` (set by ``.ci/run``) turns the LibreOffice tests' skip into a failure.
+- Tests marked ``libreoffice`` skip where it is absent; ``OGI_REQUIRE_LIBREOFFICE=1`` (set by ``.ci/run``)
+  turns that skip into a failure.
 - ``--regen-golden`` rewrites golden files from the current output, and fails that run.
 - Hypothesis profiles: no deadline anywhere (speed is measured by ``bench/``, never asserted in a
   test: a loaded or coverage-traced run must not fail for being slow); ``ci`` also derandomizes, so
@@ -16,13 +17,14 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from ogi.readers.doc import soffice_path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -58,10 +60,10 @@ def need_shared(*paths: Path) -> None:
         )
 
 
-@pytest.fixture
-def soffice() -> None:
-    """Skip (or, with OGI_REQUIRE_LIBREOFFICE=1 as in CI, fail) a test that needs LibreOffice."""
-    if shutil.which("soffice") is None:
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``libreoffice`` skips where LibreOffice is absent, or, with
+    OGI_REQUIRE_LIBREOFFICE=1 as in CI, fails."""
+    if item.get_closest_marker("libreoffice") and soffice_path() is None:
         if os.environ.get("OGI_REQUIRE_LIBREOFFICE") == "1":
             pytest.fail("LibreOffice (soffice) is required here (OGI_REQUIRE_LIBREOFFICE=1) but not installed")
         pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")

@@ -26,7 +26,7 @@ INFERRED = {
     "six_granted": {"requests.granted.natural": 0},
     "tsv_six": {"requests.granted.natural": 0},
 }
-UNCERTAIN = {"budget": 45}
+UNCERTAIN = {"budget": 44}  # 本年制发 is settled by the narrative's 62件 (NARRATIVE_DECIDED), not the solver
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])

@@ -1,5 +1,6 @@
 """The store on the real reports of ../shared: publishers and regions, exports, rollups against the
-hand-read truth, and the cross-year checks of a real publisher's five years."""
+hand-read truth, the cross-year checks of a real publisher's five years, one report from two sources,
+and the collector on the real portal listing and pages."""
 
 from __future__ import annotations
 
@@ -17,13 +18,23 @@ from click.testing import CliRunner
 
 import ogi
 from ogi.batch import ingest
+from ogi.collect import collect
+from ogi.collect.ingest import ingest_collected
+from ogi.collect.listing import ListingRequest
+from ogi.collect.titles import report_year
+from ogi.collect.trs import LIST_API_PATH
 from ogi.store.crossyear import check_cross_year
 from ogi.store.db import Store
 from ogi.store.queries import export, query, rollup, stats
-from tests.conftest import CORPUS, SEEDS, TRUTH, need_shared
+from ogi.store.sources import sources_of_report
+from tests.conftest import CORPUS, SEEDS, SHARED, TRUTH, need_shared
+from tests.portal_site import TRS, PortalSite
+from tests.test_collect_fetch import fetcher
+from tests.test_collect_pages import PINGTAN, listing_of
 from tests.test_store import main
+from tests.truth import score
 
-need_shared(SEEDS, CORPUS, TRUTH)
+need_shared(SEEDS, CORPUS, TRUTH, SHARED / "portal")
 
 PINGTAN_TEXT = ["009_pingtan_2019.txt", "010_pingtan_2020.txt", "008_pingtan_2021.txt", "006_pingtan_2023.txt",
                 "004_pingtan_2024.txt"]  # fmt: skip
@@ -176,3 +187,74 @@ def test_a_parsed_report_round_trips_through_the_store(tmp_path: Path) -> None:
     assert report.cells["active.procurement.amount"].value == Decimal("7380.28959")
 
 
+
+
+def test_pingtan_2024_page_settles_the_crawler_text(tmp_path: Path) -> None:
+    """The same report collected as a crawler's text and as the web page: one unit-year whose cells
+    are the truth's, the page settling what the text runs together."""
+    files = [CORPUS / "004_pingtan_2024.txt", CORPUS / "012_pingtan_2024.html"]
+    with Store.open(tmp_path / "p.duckdb") as store:
+        ingest(files, store, progress=False)
+        rows = store.con.execute("SELECT key, how FROM unit_cells WHERE how <> 'agree' ORDER BY key").fetchall()
+        made = store.con.execute("SELECT value, how FROM unit_cells WHERE key = 'active.normative.made'").fetchone()
+        cells = dict(store.con.execute("SELECT key, value FROM unit_cells").fetchall())
+    # The crawler text's own narrative (行政规范性文件62件) already settles 本年制发 (NARRATIVE_DECIDED): both
+    # sources agree on it; the page settles the other two run-together cells.
+    assert rows == [("active.normative.in_force", "settled"), ("active.normative.repealed", "settled")]
+    assert made == (62, "agree")
+    truth = _truth("012_pingtan_2024")["cells"]
+    assert {k: cells[k] for k in truth} == {k: None if v is None else Decimal(str(v)) for k, v in truth.items()}
+
+
+# --- collected from the portal (../shared/portal: the listing the pingtan reports were found on) -----
+
+
+def test_real_trs_listing_entries_dates_and_api_paging() -> None:
+    page = listing_of((SHARED / "portal" / "pingtan_zfxxgknb_list.html").read_bytes())
+    assert len(page.entries) == 10
+    years = [report_year(e.title) for e in page.entries]
+    assert years == list(range(2025, 2015, -1))
+    first = page.entries[0]
+    assert first.url == PINGTAN + "202603/t20260313_105587.htm"
+    # The listing says 2026-03-10; the URL's t20260313 is when the CMS made the page.
+    assert first.date == "2026-03-10"
+    assert [e.date for e in page.entries][-1] == "2017-01-18"
+    assert all(e.listing == PINGTAN for e in page.entries)
+    # Chrome (nav, footer, the ipv6best badges) and the hidden Avalon template are not entries.
+    assert all("/zfxxgknb/20" in e.url for e in page.entries)
+    # recordCount '20' / prepage 10: page 2 comes from the list API, with the script's arguments.
+    assert page.more == [
+        ListingRequest(
+            "https://www.pingtan.gov.cn" + LIST_API_PATH,
+            "POST",
+            (("channelid", "200210"), ("classsql", "chnlid=1813"), ("sortfield", "-docorderpri,-docreltime"),
+             ("prepage", "10"), ("page", "2")),
+            "trs-list",
+            PINGTAN,
+            2,
+        )
+    ]  # fmt: skip
+
+
+def test_real_pingtan_pages_collected_and_read(tmp_path: Path) -> None:
+    """The TRS column serving the portal's real article pages: the collected reports read as the
+    hand-read truth says, with the portal's URL and listing date on each."""
+    pages = {
+        TRS + "202503/t20250310_97791.htm": "012_pingtan_2024",
+        TRS + "202403/t20240308_87885.htm": "014_pingtan_2023",
+    }
+    replace = {p: ((CORPUS / f"{n}.html").read_bytes(), "text/html; charset=utf-8") for p, n in pages.items()}
+    with PortalSite(replace=replace) as s, fetcher(timeout=2.0) as f:
+        collect([s.url(TRS)], tmp_path / "out", f, progress=False)
+        done = ingest_collected(tmp_path / "out", tmp_path / "c.duckdb", workers=1, progress=False)
+        assert done.ingest.failed == []
+        with Store.open(tmp_path / "c.duckdb", read_only=True) as store:
+            for path, name in pages.items():
+                (rid, stored_sha) = store.con.execute(
+                    "SELECT r.id, r.sha256 FROM reports r JOIN sources s USING (sha256) WHERE s.url = ?", [s.url(path)]
+                ).fetchone()
+                truth = _truth(name)
+                report = ogi.parse_bytes(store.raw_path(stored_sha).read_bytes(), f"{name}.html")
+                assert (report.year, report.template) == (truth["year"], truth["template"])
+                assert score(report, truth).wrong == {}, name
+                assert sources_of_report(store, rid)[0].listed_on.isoformat() == truth["published"]

@@ -5,10 +5,12 @@ gets one clear line naming the file and the reason, and a batch goes on where it
 from __future__ import annotations
 
 import importlib
+import multiprocessing
 import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from click.testing import CliRunner
 
 import ogi
 from ogi.batch import ingest
+from ogi.batch.limits import parse_limited
 from ogi.cli.main import main as cli
 from ogi.errors import InputError, OgiError, StoreError
 from ogi.store.db import Store
@@ -113,21 +116,43 @@ def test_a_store_written_by_a_newer_ogi(tmp_path: Path) -> None:
 # --- parse workers that die ----------------------------------------------------------------------------
 
 
-def die(data: bytes, name: str) -> object:
-    """A parse function whose process dies (as on a segfault or the OOM killer)."""
+def die(data: bytes, name: str, *limits: object) -> object:
+    """A parse whose process dies (as on a segfault or the OOM killer)."""
     os._exit(3)
 
 
-def die_on_marker(data: bytes, name: str) -> object:
+def die_on_marker(data: bytes, name: str, *limits: object) -> object:
     if b"KILLME" in data:
         os._exit(3)
-    from ogi.store.rows import parse_file
-
-    return parse_file(data, name)
+    return parse_limited(data, name, *limits)  # type: ignore[arg-type]
 
 
-def test_workers_dying_on_every_file_stop_the_batch_with_a_clear_error(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(ingest_module, "parse_file", die)
+class _ForkOnly:
+    """Stands in for ``multiprocessing`` in ogi.batch.ingest: every process it starts (the pool, its
+    replacement after a crash, the fresh process a file is retried alone in) is forked from this one,
+    so it runs the parse function patched here; a forkserver would start from a clean import."""
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(multiprocessing, name)
+
+    def get_context(self, method: str | None = None) -> object:
+        return multiprocessing.get_context("fork")
+
+
+@pytest.fixture
+def dying(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[..., object]], None]:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("needs the fork start method (Linux)")
+
+    def patch(parse: Callable[..., object]) -> None:
+        monkeypatch.setattr(ingest_module, "multiprocessing", _ForkOnly())
+        monkeypatch.setattr(ingest_module, "parse_limited", parse)
+
+    return patch
+
+
+def test_workers_dying_on_every_file_stop_the_batch_with_a_clear_error(tmp_path: Path, dying) -> None:  # type: ignore[no-untyped-def]
+    dying(die)
     db = tmp_path / "dead.duckdb"
     with pytest.raises(OgiError, match=r"parsing processes die on every file .*Try again with --workers 1"):
         ingest(TEXTS, db, workers=2, progress=False)
@@ -135,8 +160,8 @@ def test_workers_dying_on_every_file_stop_the_batch_with_a_clear_error(tmp_path:
         assert query(store, "SELECT count(*) FROM documents").rows == [(0,)]
 
 
-def test_a_file_that_kills_its_worker_fails_alone(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(ingest_module, "parse_file", die_on_marker)
+def test_a_file_that_kills_its_worker_fails_alone(tmp_path: Path, dying) -> None:  # type: ignore[no-untyped-def]
+    dying(die_on_marker)
     folder = tmp_path / "in"
     folder.mkdir()
     for p in TEXTS:
@@ -146,7 +171,7 @@ def test_a_file_that_kills_its_worker_fails_alone(tmp_path: Path, monkeypatch) -
     result = ingest([folder], db, workers=2, progress=False)
     assert result.added == len(TEXTS)
     assert result.failed == [
-        (str(folder / "killer.txt"), "the parsing process died on this file (crash or out of memory)")
+        (str(folder / "killer.txt"), "the parsing process died on this file (exit code 3: a crash, or out of memory)")
     ]
     with Store.open(db, read_only=True) as store:
         # Not recorded: the next run tries it again (the machine, not the file, may have been at fault).
@@ -235,8 +260,10 @@ def _zip(names: tuple[str, ...]) -> bytes:
         ("scan.png", _png, "an image: OCR of scanned reports is not supported yet"),
         ("scan.jpg", _jpeg, "an image: OCR of scanned reports is not supported yet"),
         ("named.txt", _png, "an image: OCR of scanned reports is not supported yet"),  # content decides
-        ("reports.zip", lambda: _zip(("a.txt", "b.pdf")), "a ZIP archive that is not a Word document: unpack it"),
-        ("sheet.xlsx", lambda: _zip(("xl/workbook.xml",)), "a ZIP archive that is not a Word document"),
+        ("reports.zip", lambda: _zip(("a.txt", "b.pdf")),
+         "a ZIP archive that is not a Word or Excel document: unpack it and parse the files inside"),
+        # A workbook's parts without its content types: an Excel file that cannot be read.
+        ("sheet.xlsx", lambda: _zip(("xl/workbook.xml",)), "not a readable Excel workbook ("),
         ("program.bin", lambda: b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 8, "binary data, not text"),
     ],
 )

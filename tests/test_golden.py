@@ -1,9 +1,10 @@
-"""Golden files: the whole ``ogi parse --json`` output of every shipped example and every seed report
-(../shared/seeds), less the file path: cells, flags, alternatives, provenance, boxes, findings with
-their keys and expected/printed values, sections and metadata.
+"""Golden files: the whole ``ogi parse --json`` output of a document, less the file path: cells,
+flags, alternatives, provenance, boxes, findings with their keys and expected/printed values,
+sections and metadata. Every shipped example has one here; the seed reports (test_seeds.py) and the
+real conversion 019 (test_corpus.py) have theirs beside their other tests, where ../shared is.
 
-``pytest tests/test_golden.py --regen-golden`` rewrites them and fails, so that a regenerated golden
-never passes unread: read ``git diff tests/golden``, check each change against the document, then run
+``pytest -k golden --regen-golden`` rewrites them and fails, so that a regenerated golden never
+passes unread: read ``git diff tests/golden``, check each change against the document, then run
 again without the flag. Each folder's README says where its documents come from.
 """
 
@@ -15,13 +16,7 @@ from pathlib import Path
 import pytest
 
 import ogi
-from tests.conftest import EXAMPLES, GOLDEN, SEEDS
-
-CASES = [pytest.param(p, "examples", id=f"examples/{p.name}") for p in sorted(EXAMPLES.iterdir())]
-if SEEDS.exists():
-    CASES += [pytest.param(p, "seeds", id=f"seeds/{p.stem}") for p in sorted(SEEDS.glob("*.txt"))]
-else:
-    CASES.append(pytest.param(None, "seeds", id="seeds", marks=pytest.mark.skip(reason=f"{SEEDS} is absent")))
+from tests.conftest import EXAMPLES, GOLDEN
 
 
 def golden_view(report: ogi.Report) -> dict:
@@ -30,28 +25,30 @@ def golden_view(report: ogi.Report) -> dict:
     return json.loads(json.dumps(view, ensure_ascii=False))
 
 
-def golden_path(path: Path, folder: str) -> Path:
-    return GOLDEN / folder / f"{path.name if folder == 'examples' else path.stem}.json"
-
-
-@pytest.mark.parametrize(("path", "folder"), CASES)
-def test_output_matches_golden(path: Path, folder: str, regen: bool) -> None:
+def assert_matches_golden(path: Path, golden: Path, regen: bool) -> None:
+    """``path`` parses to what ``golden`` holds; with ``--regen-golden``, rewrite it and fail."""
     got = golden_view(ogi.parse(path))
-    golden = golden_path(path, folder)
     if regen:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         pytest.fail(f"rewrote {golden.relative_to(GOLDEN.parent.parent)}: read `git diff tests/golden`, then rerun")
-    assert golden.exists(), f"no golden file {golden}: run pytest {__file__} --regen-golden and read it"
+    assert golden.exists(), f"no golden file {golden}: run pytest -k golden --regen-golden and read it"
     expected = json.loads(golden.read_text(encoding="utf-8"))
     for part in ("cells", "flags", "alternatives", "findings", "provenance", "boxes", "sections"):
         assert got[part] == expected[part], part  # the part named first, then the whole
     assert got == expected
 
 
+def example_golden(path: Path) -> Path:
+    return GOLDEN / "examples" / f"{path.name}.json"
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.iterdir()), ids=lambda p: p.name)
+def test_output_matches_golden(path: Path, regen: bool) -> None:
+    assert_matches_golden(path, example_golden(path), regen)
+
+
 def test_every_golden_has_its_document() -> None:
     """A golden whose document was removed or renamed is a stale file, not a test."""
-    examples = {golden_path(p, "examples") for p in EXAMPLES.iterdir()}
-    assert {p for p in (GOLDEN / "examples").glob("*.json")} == examples
-    if SEEDS.exists():
-        assert {p for p in (GOLDEN / "seeds").glob("*.json")} == {golden_path(p, "seeds") for p in SEEDS.glob("*.txt")}
+    assert set((GOLDEN / "examples").glob("*.json")) == {example_golden(p) for p in EXAMPLES.iterdir()}
+    assert {p.name for p in GOLDEN.iterdir()} == {"examples", "seeds", "corpus"}

@@ -53,7 +53,6 @@ def test_rendition_round_trip(template_id: str, fmt: str) -> None:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.usefixtures("soffice")
 @pytest.mark.parametrize("template_id", ["2019", "2021"])
 def test_rendition_pdf_and_doc(template_id: str) -> None:
     from ogi.render.office import render_doc, render_pdf
@@ -69,7 +68,6 @@ def test_rendition_pdf_and_doc(template_id: str) -> None:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.usefixtures("soffice")
 def test_convert_many(tmp_path: Path) -> None:
     from ogi.render.office import render_doc
 

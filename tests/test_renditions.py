@@ -51,7 +51,6 @@ def test_html_in_gbk_with_misleading_extension() -> None:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.usefixtures("soffice")
 @pytest.mark.parametrize("template", ["2019", "2021"])
 def test_pdf_and_doc_renditions(template: str) -> None:
     from ogi.render.office import render_doc, render_pdf

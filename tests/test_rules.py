@@ -20,12 +20,14 @@ import pytest
 from click.testing import CliRunner
 
 import ogi
+from ogi.batch import ingest
 from ogi.check.cells import FLAG_FINDINGS
 from ogi.check.structure import ISSUE_TEXT
 from ogi.cli.main import main as cli
 from ogi.model import Finding, get_template
 from ogi.model.report import Flag
 from ogi.model.template import TEMPLATE_IDS
+from ogi.render.conversion import render_conversion
 from ogi.render.synth import SynthReport, synth_report
 from ogi.render.text import render_text
 from ogi.store.crossyear import check_cross_year
@@ -52,7 +54,7 @@ def fires(*rules: str) -> Callable[[F], F]:
 def code_rules() -> set[str]:
     src = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "ogi").rglob("*.py"))
     rules = set(re.findall(r'rule="([A-Z][A-Z0-9_]+)"', src))
-    rules |= set(re.findall(r'"(X_[A-Z_]+)"', (ROOT / "src/ogi/store/crossyear.py").read_text(encoding="utf-8")))
+    rules |= set(re.findall(r'"([XS]_[A-Z][A-Z_]+)"', src))  # across years, across sources: written in SQL rows
     rules |= set(ISSUE_TEXT) | {rule for rule, _, _ in FLAG_FINDINGS.values()}
     rules |= {i["id"] for t in TEMPLATE_IDS for i in get_template(t).raw["identities"]}
     return rules
@@ -470,6 +472,123 @@ def test_template_mixed() -> None:
     assert r.meta["table3_layout"] == "2019" and "requests.other.subtotal.total" in f.keys
 
 
+# --- conversions: rows and cells put back --------------------------------------------------------
+
+REQUEST_COLUMNS = ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")
+PARTIAL = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+
+
+def _exact(r: ogi.Report, rep: SynthReport) -> None:
+    """Every cell of ``rep`` read back exactly, none flagged: the rule reports what it fixed."""
+    assert {k: (r.cells[k].value, r.cells[k].flag) for k in rep.cells} == {k: (v, None) for k, v in rep.cells.items()}
+
+
+@fires("ROW_PLACED")
+def test_row_placed() -> None:
+    rep = report(seed=5)  # （二）部分公开 prints 4 6 0 0 0 0 10, the rows around it other numbers
+    t, at = _line(text(rep, "markdown"), "|  | " + PARTIAL)
+    t[at] = t[at].replace(PARTIAL, "")  # the label lost in the conversion: a row of numbers only
+    r = parse("\n".join(t), name="r.md")
+    f = one(r, "ROW_PLACED")
+    assert (f.keys, f.printed) == ([f"requests.partial.{c}" for c in REQUEST_COLUMNS], "□ □ □ 4 6 0 0 0 0 10")
+    assert f.message.startswith(f"「{PARTIAL}」一行行标题缺失或残缺（PDF转换时移出），数值“□ □ □ 4 6 0 0 0 0 10”")
+    _exact(r, rep)
+
+
+@fires("ROW_CONTINUED")
+def test_row_continued() -> None:
+    rep = report(seed=17)
+    converted = render_conversion(rep, "fragments", seed=17)
+    # The converter cut （二）部分公开 at a page break: 101 0 0 here, 0 1 0 102 after the footer.
+    assert f"| {PARTIAL} | 101 | 0 | 0 |\n\n— 3 —\n## 表三：收到和处理政府信息公开申请情况\n" in converted
+    assert "|---|---|---|---|---|---|---|---|\n| 0 | 1 | 0 | 102 |\n" in converted
+    r = parse(converted, name="r.md")
+    found = {f.keys[0].rsplit(".", 1)[0]: f for f in fired(r, "ROW_CONTINUED")}
+    # Two more rows, all zeros, were cut too; the identities join each back where it belongs.
+    assert {k: f.printed for k, f in found.items()} == {
+        "requests.partial": "“0 1 0 102”（line 53, table 7, row 2, col 1）",
+        "requests.rejected.publication": "“0 0 0 0 0 0”（line 88, table 11, row 2, col 1）",
+        "requests.rejected.confirmation": "“0 0 0 0”（line 96, table 12, row 2, col 1）",
+    }
+    f = found["requests.partial"]
+    assert f.keys == [f"requests.partial.{c}" for c in REQUEST_COLUMNS]
+    assert f.message.startswith(f"「{PARTIAL}」一行被分页截断，其余数值“0 1 0 102”")
+    _exact(r, rep)
+
+
+@fires("CELL_PLACED")
+def test_cell_placed() -> None:
+    rep = report(active__rules__made=5, active__rules__repealed=2, active__rules__in_force=40)
+
+    def converted(loose: str) -> ogi.Report:
+        """本年废止 wrapped out of the table as a line after the sub-table heading, the row one cell short."""
+        t, at = _line(text(rep, "markdown"), "| 规章 |")
+        header = "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |"
+        assert t[at - 3 : at + 1] == ["| 第二十条第（一）项 |  |  |  |", "|---|---|---|---|", header,
+                                      "| 规章 | 5 | 2 | 40 |"]  # fmt: skip
+        t[at - 3 : at + 1] = ["第二十条第（一）项", loose, header, "|---|---|---|---|", "| 规章 | 5 | 40 |"]
+        return parse("\n".join(t), name="r.md")
+
+    rules = ["active.rules.made", "active.rules.repealed", "active.rules.in_force"]
+    r = converted("2（含自然失效1件）")  # the note says which column: 本年废止
+    f = one(r, "CELL_PLACED")
+    assert (f.keys, f.printed, f.severity) == (rules, "“2（含自然失效1件）”（line 24）", "info")
+    assert f.message.startswith("「规章」一行少印了数值，表格外单独一行印出的“2（含自然失效1件）”（line 24）按顺序")
+    repealed = r.cells["active.rules.repealed"]
+    assert repealed.provenance is not None and repealed.provenance.note == "含自然失效1件"
+    assert [x.rule for x in r.findings] == ["CELL_PLACED"]
+    _exact(r, rep)
+    # Without the note nothing tells the column: placed, and every reading of the row kept.
+    bare = converted("2")
+    assert one(bare, "CELL_PLACED").printed == "“2”（line 24）"
+    assert one(bare, "UNCERTAIN_VALUE").keys == rules
+    assert [(bare.cells[k].value, bare.cells[k].alternatives) for k in rules] == [(2, [5, None]), (5, [2, 40, None]),
+                                                                                  (40, [2, None])]  # fmt: skip
+
+
+@fires("ROW_UNPLACED")
+def test_row_unplaced() -> None:
+    rep = report()
+    t, at = _line(text(rep, "markdown"), "|  | （七）总计")
+    t.insert(at, "|  |  |  | 1 | 2 | 0 | 0 | 0 | 0 | 3 |")  # every row has its label: none is open
+    r = parse("\n".join(t), name="r.md")
+    f = one(r, "ROW_UNPLACED")
+    assert (f.keys, f.printed, f.severity) == ([], "□ □ □ 1 2 0 0 0 0 3", "warning")
+    assert f"（line {at + 1}, table 2, row 27, col 1）没有行标题" in f.message
+    assert [x.rule for x in r.findings] == ["ROW_UNPLACED"]
+    _exact(r, rep)
+
+
+@fires("LOOSE_CELL")
+def test_loose_cell() -> None:
+    rep = report()
+    t, at = _line(text(rep, "markdown"), "| 行政规范性文件 |")
+    t[at + 1 : at + 1] = ["", "7（其中修订3件）", ""]  # no row printed short: nothing to put it back in
+    r = parse("\n".join(t), name="r.md")
+    f = one(r, "LOOSE_CELL")
+    assert (f.keys, f.printed, f.severity) == ([], "7（其中修订3件）", "info")
+    assert f.message == (f"表格「二、主动公开政府信息情况」外单独一行印有数值“7（其中修订3件）”（line {at + 3}），"
+                         "无法确定它属于哪个单元格，未采用。")  # fmt: skip
+    _exact(r, rep)
+
+
+@fires("NARRATIVE_DECIDED")
+def test_narrative_decided() -> None:
+    rep = report(active__normative__made=12, active__normative__repealed=3, active__normative__in_force=125)
+    assert "行政规范性文件123125" in text(rep, "crawler")  # 1|23|125, 12|3|125, 123|1|25 …
+    unsure = parse(rep, "crawler").cells["active.normative.made"]
+    assert (unsure.value, unsure.flag) == (1, "uncertain")
+    overview = rep.sections["overview"] + "全年制发行政规范性文件12件。"
+    stated = dataclasses.replace(rep, sections={**rep.sections, "overview": overview})
+    r = parse(stated, "crawler")
+    f = one(r, "NARRATIVE_DECIDED")
+    assert (f.keys, f.severity) == (["active.normative.made"], "info")
+    assert f.message == "1个单元格的数值有几种可能的读法，勾稽关系无法区分，按正文所述（规范性文件12件）选定。"
+    made = r.cells["active.normative.made"]
+    assert (made.value, made.flag, made.alternatives) == (12, None, [])
+    assert one(r, "UNCERTAIN_VALUE").keys == ["active.normative.repealed", "active.normative.in_force"]
+
+
 # --- plausibility and metadata ---------------------------------------------------------------------
 
 
@@ -565,6 +684,67 @@ def test_published_before_year_end() -> None:
     assert "2024-12-20" in f.message and "2024年" in f.message
 
 
+@fires("AGENCY_EXPANDED")
+def test_agency_expanded() -> None:
+    r = parse(report(agency="上海市科委"))
+    f = one(r, "AGENCY_EXPANDED")
+    assert (f.keys, f.printed, f.expected) == ([], "上海市科委", "上海市科学技术委员会")
+    assert f.message == "标题中的机关名称「上海市科委」为简称，已按标准简称表记为「上海市科学技术委员会」。"
+    assert (r.agency, r.meta["agency_printed"]) == ("上海市科学技术委员会", "上海市科委")
+    assert r.region is not None and r.region.code == "310000"
+
+
+def _misprinted(hint: str) -> ogi.Report:
+    """沐阳县 is no county: 沭阳县 and 泗阳县 of 宿迁市 are one character away (and many X阳县 elsewhere)."""
+    rep = report(agency="沐阳县人民政府")
+    return parse(dataclasses.replace(rep, sections={**rep.sections, "overview": rep.sections["overview"] + hint}))
+
+
+@fires("AGENCY_CORRECTED")
+def test_agency_corrected() -> None:
+    r = _misprinted("全县在沭阳经济开发区开展培训。")  # the text names the place as it is spelt
+    f = one(r, "AGENCY_CORRECTED")
+    assert (f.keys, f.printed, f.expected, f.severity) == ([], "沐阳县人民政府", "沭阳县人民政府", "warning")
+    assert (r.agency, r.meta["agency_printed"]) == ("沭阳县人民政府", "沐阳县人民政府")
+    assert r.region is not None and r.region.code == "321322"
+
+
+@fires("AGENCY_UNCERTAIN")
+def test_agency_uncertain() -> None:
+    r = _misprinted("宿迁市")  # the city narrows it to two counties, nothing chooses between them
+    f = one(r, "AGENCY_UNCERTAIN")
+    assert (f.keys, f.printed, f.expected) == ([], "沐阳县人民政府", "江苏省宿迁市沭阳县 或 江苏省宿迁市泗阳县")
+    assert "最接近的有江苏省宿迁市沭阳县、江苏省宿迁市泗阳县，无法确定，按原文记录" in f.message
+    assert r.agency == "沐阳县人民政府" and "AGENCY_CORRECTED" not in {x.rule for x in r.findings}
+
+
+@fires("PUBLISHED_CHOICE")
+def test_published_choice() -> None:
+    title, rest = text(report()).split("\n", 1)  # signed 2025年2月23日 at the end (line 98)
+
+    def posted(day: str) -> ogi.Report:
+        return parse(f"{title}\n发布日期：{day}\n{rest}")
+
+    later = posted("2025-03-01")  # a page posted a week after signing: ordinary
+    f = one(later, "PUBLISHED_CHOICE")
+    assert (later.published.isoformat() if later.published else None) == "2025-03-01"
+    assert (f.keys, f.printed, f.expected, f.severity) == ([], "2025-03-01", "2025-02-23", "info")
+    assert f.message == ("报告印有多个日期：发布日期取2025-03-01，另有2025-02-23（line 98）。"
+                         "（网页发布晚于文末落款，属正常情况。）")
+    earlier = one(posted("2025-02-01"), "PUBLISHED_CHOICE")  # posted before it was signed: ask
+    assert (earlier.printed, earlier.expected, earlier.severity) == ("2025-02-01", "2025-02-23", "warning")
+    assert earlier.message.endswith("请核对哪一个是报告的发布日期。")
+
+
+@fires("PUBLISHED_STAMP")
+def test_published_stamp() -> None:
+    r = parse("采集时间：2026-05-04 10:20:00\n" + text(report()))
+    f = one(r, "PUBLISHED_STAMP")
+    assert (f.keys, f.printed, f.severity) == ([], "2026-05-04", "info")
+    assert f.message == "文件中的日期2026-05-04（line 1）是采集或保存文件的时间，不是报告的发布日期，未采用。"
+    assert r.published is not None and r.published.isoformat() == "2025-02-23"  # the signed date
+
+
 # --- across years (the store) ----------------------------------------------------------------------
 
 
@@ -642,6 +822,39 @@ def test_x_text_reuse(tmp_path: Path) -> None:
     assert {(f.severity, f.printed) for f in found} == {("warning", "1.000")}
 
 
+# --- across sources (the store) --------------------------------------------------------------------
+
+
+@fires("S_SOURCES_DIFFER")
+def test_s_sources_differ(tmp_path: Path) -> None:
+    """One report collected twice (a page and a crawler's dump) whose copies print one cell differently."""
+    rep = report()
+    licensing = rep.cells["active.licensing.decisions"]
+    (tmp_path / "page.md").write_text(text(rep, "markdown"), encoding="utf-8")
+    t, at = _line(text(rep), "行政许可")
+    assert t[at] == f"行政许可\t{licensing}\t\t"
+    t[at] = f"行政许可\t{licensing + 7}\t\t"
+    (tmp_path / "dump.txt").write_text("\n".join(t), encoding="utf-8")
+    with Store.open(tmp_path / "s.duckdb") as store:
+        ingest([tmp_path / "page.md", tmp_path / "dump.txt"], store, progress=False)
+        ids = dict(store.con.execute("SELECT regexp_extract(path, '[^/]+$'), id FROM reports").fetchall())
+        found = store.con.execute("SELECT rule, severity, agency_id, year, keys, sources, readings, message "
+                                  "FROM source_findings").fetchall()  # fmt: skip
+        cell = store.con.execute("SELECT value, how FROM unit_cells WHERE key = ?", ["active.licensing.decisions"])
+        cell = cell.fetchone()
+        others = store.con.execute("SELECT count(*) FROM unit_cells WHERE how NOT IN ('agree', 'conflict')")
+        others = others.fetchone()
+    ((rule, severity, agency_id, year, keys, sources, readings, message),) = found
+    assert rule == "S_SOURCES_DIFFER" and {severity} <= SEVERITIES[rule]
+    assert (agency_id, year, keys) == ("淮安市", rep.year, ["active.licensing.decisions"])
+    assert (sources, readings) == ([ids["dump.txt"], ids["page.md"]], [str(licensing + 7), str(licensing)])
+    assert message == (
+        f"同一报告的几个来源对「行政许可·本年处理决定数量」印的数不同：文本「dump.txt」为{licensing + 7}，"
+        f"文本「page.md」为{licensing}。现采用文本「dump.txt」的数（该来源差错最少），请对照原件核实。"
+    )
+    assert cell == (licensing + 7, "conflict") and others == (0,)  # every other cell: both sources agree
+
+
 # --- the documentation agrees with the code --------------------------------------------------------
 
 
@@ -683,6 +896,12 @@ def test_the_readme_json_example_has_the_summary_keys() -> None:
     assert {k for p, k in keys if p[-1:] == ("findings",) or p[-2:] == ("findings", "")} == set(Finding.model_fields)
     assert {k for p, k in keys if len(p) == 3 and p[1] == "sections"} == {"heading", "text"}
     assert {k for p, k in keys if len(p) == 3 and p[1] == "boxes"} == {"page", "box"}
+    assert [k for p, k in keys if p == ("", "region")] == list(summary["region"])
+    # A file of several reports gives each its part (index, count, lines or pages, span).
+    volume = "\n".join(text(report(seed=s), "tsv") for s in (1, 2))
+    parts = [r.summary()["part"] for r in ogi.parse_all_bytes(volume.encode(), "volume.txt")]
+    assert [p["index"] for p in parts] == [1, 2] and {p["count"] for p in parts} == {2}
+    assert [k for p, k in keys if p == ("", "part")] == list(parts[0])
 
 
 def test_ogi_schema_is_the_models_and_describes_what_parse_gives() -> None:
@@ -694,6 +913,10 @@ def test_ogi_schema_is_the_models_and_describes_what_parse_gives() -> None:
     assert set(schema["$defs"]["Finding"]["properties"]) == set(Finding.model_fields)
     for name in ("2021_print.pdf", "2019_crawler.txt", "2021_tsv_broken_total.txt"):
         jsonschema.validate(json.loads(ogi.parse(EXAMPLES / name).model_dump_json()), schema)
+    volume = "\n".join(text(report(seed=s), "tsv") for s in (1, 2)).encode()
+    for part in ogi.parse_all_bytes(volume, "volume.txt"):
+        assert part.part is not None
+        jsonschema.validate(json.loads(part.model_dump_json()), schema)
     broken = json.loads(ogi.parse(EXAMPLES / "2021_tsv.txt").model_dump_json())
     broken["cells"]["requests.new.total"]["flag"] = "guessed"
     with pytest.raises(jsonschema.ValidationError):
@@ -731,6 +954,10 @@ def test_narrative_received_with_last_years_carry_over() -> None:
 def test_narrative_none_received() -> None:
     (f,) = _said("本年度未收到政府信息公开申请。")
     assert (f.printed, f.expected) == ("0", "11")
+    (f,) = _said("全年未发生依申请公开事项。")
+    assert (f.printed, f.expected) == ("0", "11")
+    # No appeal caused by a request (shared/corpus/019) says nothing about how many were received.
+    assert _said("全年未发生因依申请公开被行政复议纠错或行政诉讼败诉的情况。") == []
 
 
 def test_narrative_appeals() -> None:

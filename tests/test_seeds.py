@@ -1,12 +1,37 @@
-"""The five seed reports (../shared/seeds): their real defects found. Every cell, flag and finding of
-each is pinned by its golden file (test_golden.py)."""
+"""The five seed reports (../shared/seeds): their real defects found; every cell, flag and finding of
+each pinned by its golden file (tests/golden/seeds, see test_golden.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 import ogi
-from tests.conftest import SEEDS, need_shared
+from tests.conftest import GOLDEN, SEEDS, need_shared
+from tests.test_golden import assert_matches_golden
 
 need_shared(SEEDS)
+
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.stem)
+def test_output_matches_golden(path: Path, regen: bool) -> None:
+    assert_matches_golden(path, GOLDEN / "seeds" / f"{path.stem}.json", regen)
+
+
+def test_every_seed_golden_has_its_seed() -> None:
+    assert {p.stem for p in (GOLDEN / "seeds").glob("*.json")} == {p.stem for p in SEED_FILES}
+    assert len(SEED_FILES) == 5
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.stem)
+def test_a_seed_is_one_report(path: Path) -> None:
+    """A file of one report is never cut into parts (readers/split.py)."""
+    reports = ogi.parse_all(path)
+    assert len(reports) == 1 and reports[0].part is None
+
 
 def test_000_truncated_procurement_row() -> None:
     r = ogi.parse(SEEDS / "000_d5ad828fb1d0e8fb.txt")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ogi.extract.readings import Reading
-from ogi.extract.solve import RowChoice, infer, resolve
+from ogi.extract.solve import MAX_SOLUTIONS, RowChoice, infer, resolve
 from ogi.extract.values import Printed
 from ogi.model import Where
 from ogi.model.template import Equation
@@ -84,3 +84,17 @@ def test_alternatives_are_sorted_with_a_null_reading_last() -> None:
     ]
     cells, _ = resolve(rows, [eq])
     assert (cells["a"].value, cells["a"].alternatives) == (5, [2, None])
+
+
+def test_a_row_the_identities_leave_open_is_uncertain_whatever_the_search_order() -> None:
+    """More tied combinations (2**7) than the search collects (4 × MAX_SOLUTIONS) before it stops: the
+    rows searched first must not be settled by the order of the search. (Before the solver kept one
+    combination per reading, c0–c3 came out certain; a damaged PDF once showed it as a wrong number.)"""
+    n = 7
+    assert 2**n > 4 * MAX_SOLUTIONS
+    rows = [RowChoice((f"c{i}",), [Reading((p(1),)), Reading((p(10),))]) for i in range(n)]
+    cells, exhausted = resolve(rows, [])
+    assert not exhausted
+    assert {k: (c.value, c.uncertain, c.alternatives) for k, c in cells.items()} == {
+        f"c{i}": (1, True, [10]) for i in range(n)
+    }

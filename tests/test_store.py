@@ -87,9 +87,10 @@ def test_examples_are_stored_with_their_publishers(examples_db: Path) -> None:
         s = stats(store)
         templates = [r.template for r in GENERATED.values()]
         assert dict(s["by_template"].rows) == {t: templates.count(t) for t in ("2019", "2021")}
-        assert [r[:2] for r in s["documents"].rows] == [("ok", 18)]
+        assert [r[:2] for r in s["documents"].rows] == [("ok", 20)]
         findings = {rule: n for rule, _, n, _ in s["findings"].rows}
-        assert findings["PUBLISHED_LATE"] == 4 and findings["I3"] == 1
+        # Departments past 31 January: 2019_tsv, 2019_markdown, 2021_print, hongze_2024_dept, both pair_2024.
+        assert findings["PUBLISHED_LATE"] == 6 and findings["I3"] == 1
 
 
 def _amount_example() -> tuple[str, str, Decimal]:
@@ -107,19 +108,19 @@ def test_exports_give_back_the_exact_values(examples_db: Path, tmp_path: Path) -
     count = GENERATED["hongze_2024_gov.txt"].cells["requests.new.total"]
     with Store.open(examples_db, read_only=True) as store:
         buf = io.StringIO()
-        assert export(store, "csv", "wide", buf) == 18
+        assert export(store, "csv", "wide", buf) == 20  # every current report (the CLI: unit-years)
         rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
         by_file = {Path(r["path"]).name: r for r in rows}
         assert by_file["hongze_2024_gov.txt"]["requests.new.total"] == str(count)  # an integer, not "12.000000"
         assert Decimal(by_file[name][key]) == amount and by_file[name][key] == format(amount, "f").rstrip("0")
         assert by_file["2021_print.pdf"]["agency"] == GENERATED["2021_print.pdf"].agency
         cells = sum(len(r.cells) for r in GENERATED.values())
-        assert export(store, "parquet", "long", tmp_path / "long.parquet") == cells == 6 * 198 + 12 * 200
+        assert export(store, "parquet", "long", tmp_path / "long.parquet") == cells == 6 * 198 + 14 * 200
         long = duckdb.sql(f"SELECT path, key, value, flag FROM '{tmp_path / 'long.parquet'}'").fetchall()
         values = {(Path(p).name, k): (v, f) for p, k, v, f in long}
         assert values[(name, key)] == (amount, None)
         assert values[("2019_crawler.txt", "active.penalty.decisions")] == (90, "uncertain")
-        assert export(store, "xlsx", "wide", tmp_path / "wide.xlsx", chinese_headers=True) == 18
+        assert export(store, "xlsx", "wide", tmp_path / "wide.xlsx", chinese_headers=True) == 20
     from openpyxl import load_workbook
 
     book = load_workbook(tmp_path / "wide.xlsx", read_only=True)
@@ -134,18 +135,20 @@ def test_exports_give_back_the_exact_values(examples_db: Path, tmp_path: Path) -
 
 
 def test_rollup_sums_the_generated_values(examples_db: Path) -> None:
-    """洪泽区 2024: the district government and its 财政局, summed; the sums computed here from the
-    generator's values, not from the store."""
-    members = [GENERATED["hongze_2024_gov.txt"].cells, GENERATED["hongze_2024_dept.txt"].cells]
+    """洪泽区 2024: the district government, its 财政局 and its 教育局 (one unit-year from two sources, the
+    page and the crawler's dump, counted once), summed; the sums computed here from the generator's
+    values, not from the store."""
+    members = [GENERATED[n].cells for n in ("hongze_2024_gov.txt", "hongze_2024_dept.txt", "pair_2024_page.html")]
     expected = {k: sum(Decimal(m[k]) for m in members) for k in members[0]}
+    units = ["淮安市洪泽区", "淮安市洪泽区教育局", "淮安市洪泽区财政局"]
     with Store.open(examples_db, read_only=True) as store:
         r = rollup(store, "320813", 2024)
-        assert [u.agency_id for u in r.included] == ["淮安市洪泽区", "淮安市洪泽区财政局"]
+        assert [u.agency_id for u in r.included] == units
         assert (r.missing, r.excluded, r.broken) == ([], [], [])
-        assert r.totals == expected and set(r.counts.values()) == {2}
-        # 淮安市 2024: the same two; its other publishers in the examples reported other years only.
+        assert r.totals == expected and set(r.counts.values()) == {3}
+        # 淮安市 2024: the same three; its other publishers in the examples reported other years only.
         city = rollup(store, "320800", 2024)
-        assert [u.agency_id for u in city.included] == ["淮安市洪泽区", "淮安市洪泽区财政局"]
+        assert [u.agency_id for u in city.included] == units
         assert city.missing == ["涟水县", "淮安市淮阴区南苑街道"] and city.totals == expected
 
 
@@ -168,20 +171,22 @@ def test_cli_on_the_examples_store(examples_db: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     db = ["--db", str(examples_db)]
     r = runner.invoke(main, ["stats", "--json", *db])
-    assert r.exit_code == 0 and json.loads(r.stdout)["documents"] == [{"status": "ok", "n": 18, "bytes": sum(
+    assert r.exit_code == 0 and json.loads(r.stdout)["documents"] == [{"status": "ok", "n": 20, "bytes": sum(
         p.stat().st_size for p in EXAMPLES.iterdir())}]  # fmt: skip
     r = runner.invoke(main, ["query", "SELECT count(*) AS n FROM unit_reports", "--csv", *db])
-    assert r.exit_code == 0 and r.stdout.splitlines() == ["n", "18"]
+    assert r.exit_code == 0 and r.stdout.splitlines() == ["n", "19"]  # the pair_2024 files: one unit-year
     r = runner.invoke(main, ["export", "--long", "--chinese-headers", *db])
     assert r.exit_code == 0 and r.stdout.startswith("报告编号,发布机关,")
     r = runner.invoke(main, ["export", "--format", "xlsx", "-o", str(tmp_path / "x.xlsx"), *db])
-    assert r.exit_code == 0 and (tmp_path / "x.xlsx").stat().st_size > 0 and "18 rows →" in r.output
+    assert r.exit_code == 0 and (tmp_path / "x.xlsx").stat().st_size > 0 and "19 rows →" in r.output  # unit-years
+    r = runner.invoke(main, ["export", "--all-sources", "--format", "xlsx", "-o", str(tmp_path / "a.xlsx"), *db])
+    assert r.exit_code == 0 and "20 rows →" in r.output  # every current report
     r = runner.invoke(main, ["export", "--format", "parquet", *db])
     assert r.exit_code == 1 and "parquet export needs an output file (-o FILE)" in r.output
     r = runner.invoke(main, ["rollup", "--region", "320813", "--year", "2024", "--json", *db])
-    total = GENERATED["hongze_2024_gov.txt"].cells["requests.new.total"] + GENERATED["hongze_2024_dept.txt"].cells[
-        "requests.new.total"]  # fmt: skip
-    assert r.exit_code == 0 and ["requests.new.total", "一、本年新收政府信息公开申请数量·总计", total, 2] in json.loads(
+    total = sum(GENERATED[n].cells["requests.new.total"]
+                for n in ("hongze_2024_gov.txt", "hongze_2024_dept.txt", "pair_2024_page.html"))  # fmt: skip
+    assert r.exit_code == 0 and ["requests.new.total", "一、本年新收政府信息公开申请数量·总计", total, 3] in json.loads(
         r.stdout)["totals"]  # fmt: skip
     r = runner.invoke(main, ["rollup", "--region", "999999", "--year", "2024", *db])
     assert r.exit_code == 1 and "999999 is not a division code ogi knows" in r.output
