@@ -1,4 +1,4 @@
-"""Screenshots of the web app for docs/: the upload, report and review pages, taken in headless
+"""Screenshots of the web app for docs/: the upload, report, review and 填报 pages, taken in headless
 Chromium from a fresh store of example reports. Deterministic input; run from the repository root:
 
     .venv/bin/python scripts/web_screenshots.py [OUT_DIR]
@@ -62,7 +62,48 @@ def main() -> None:
             d.execute_script("document.querySelector('#panel form.correct').scrollIntoView({block: 'end'})")
             time.sleep(0.5)
             d.save_screenshot(str(out / "web-review.png"))
-    print(f"web-upload.png, web-report.png, web-review.png → {out}")
+        fill_shot(Path(tmp) / "fill.duckdb", out)
+    print(f"web-upload.png, web-report.png, web-review.png, web-fill.png → {out}")
+
+
+def fill_shot(db: Path, out: Path) -> None:
+    """The 填报 form for 洪泽区 2024, its 2023 report in the store: the carried-over cells, last
+    year's values, and one total typed wrong, marked with the value it needs."""
+    import json
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    import ogi
+    from ogi.batch import ingest
+
+    ingest([EXAMPLES / "hongze_2023_gov.txt"], db, workers=1, progress=False)
+    typed = ogi.parse(EXAMPLES / "hongze_2024_gov.txt")
+    values = {k: str(c.value) for k, c in typed.cells.items()}
+    values["requests.total.total"] = str(typed.cells["requests.total.total"].value + 3)
+    with server(db) as url, browser(1440, 1560) as d:
+        wait = WebDriverWait(d, 60)
+        d.get(url + "/fill")
+        form = d.find_element(By.ID, "start-form")
+        form.find_element(By.NAME, "agency").send_keys("淮安市洪泽区人民政府")
+        year = form.find_element(By.NAME, "year")
+        year.clear()
+        year.send_keys("2024")
+        form.find_element(By.NAME, "who").send_keys("洪泽区政务公开办 王敏")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(lambda d: d.find_elements(By.ID, "fill-form"))
+        d.execute_script(
+            "const values = JSON.parse(arguments[0]);"
+            "for (const [key, value] of Object.entries(values)) {"
+            "  const input = document.getElementById('cell-' + key); if (input) input.value = value; }"
+            "document.querySelector('input[name=published]').value = '2025-01-10';"
+            "document.getElementById('fill-form').dispatchEvent(new Event('input'));",
+            json.dumps(values),
+        )
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, 'td.v.broken[data-key="requests.total.total"]'))
+        d.execute_script("window.scrollTo(0, document.getElementById('t-requests').offsetTop - 12)")
+        time.sleep(0.5)
+        d.save_screenshot(str(out / "web-fill.png"))
 
 
 if __name__ == "__main__":

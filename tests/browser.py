@@ -79,8 +79,9 @@ def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Any) -> None:
 
 
 @contextmanager
-def browser(width: int = 1440, height: int = 900) -> Iterator[Any]:
-    """Headless Chromium with a fresh profile, logging the console."""
+def browser(width: int = 1440, height: int = 900, downloads: Path | None = None) -> Iterator[Any]:
+    """Headless Chromium with a fresh profile, logging the console; files it downloads go to
+    ``downloads`` when given."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -90,9 +91,15 @@ def browser(width: int = 1440, height: int = 900) -> Iterator[Any]:
     for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if downloads is not None:
+        downloads.mkdir(parents=True, exist_ok=True)
+        options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                                  "download.prompt_for_download": False})  # fmt: skip
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     try:
         driver.set_page_load_timeout(60)
+        if downloads is not None:
+            driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
         yield driver
     finally:
         driver.quit()

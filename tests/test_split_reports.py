@@ -19,7 +19,7 @@ from ogi.render.conversion import render_conversion
 from ogi.render.synth import SynthReport, synth_report
 from ogi.render.text import render_text
 from ogi.store.db import Store
-from ogi.store.schema import MIGRATIONS
+from ogi.store.schema import MIGRATIONS, SCHEMA_VERSION
 from tests.conftest import EXAMPLES
 
 REPORTS = [synth_report(t, random.Random(s)) for s, t in [(1, "2021"), (2, "2019"), (3, "2021"), (4, "2021")]]
@@ -120,7 +120,7 @@ def test_a_version_4_store_is_migrated(tmp_path) -> None:  # type: ignore[no-unt
         con.execute("INSERT INTO schema_version VALUES (?, current_timestamp)", [version])
     con.close()
     with Store.open(db) as store:
-        assert store.schema_version == 5
+        assert store.schema_version == SCHEMA_VERSION
         columns = {r[0] for r in store.con.execute("DESCRIBE reports").fetchall()}
         assert {"part", "parts", "source_range", "reviewed_cells"} <= columns
         assert {"part", "source_range"} <= {r[0] for r in store.con.execute("DESCRIBE unit_reports").fetchall()}

@@ -18,9 +18,11 @@ pytestmark = pytest.mark.skipif(missing() is not None, reason=str(missing()))
 
 
 def _wait(driver, condition):  # type: ignore[no-untyped-def]
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, WAIT).until(condition)
+    # htmx swaps the panel while the condition reads it: an element gone stale is read again.
+    return WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def _upload(driver, url: str, *paths: Path) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,8 +13,6 @@ from ogi.overview import charts
 from ogi.overview.charts import ChartError
 from tests.browser import browser, console_errors, missing, server
 from tests.web_helpers import EXAMPLES, web_client
-
-DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +65,13 @@ def test_coverage_unit_history_and_comparison(db: Path) -> None:
 
 
 @pytest.mark.skipif(missing() is not None, reason=str(missing()))
-def test_dashboard_filters_and_coverage_in_a_browser(db: Path) -> None:
+def test_dashboard_filters_and_coverage_in_a_browser(db: Path, tmp_path: Path) -> None:
+    """Also the screenshots in docs/, when ``OGI_SCREENSHOTS=docs`` is set (never in a plain run:
+    tests do not rewrite tracked files)."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
+    shots = Path(os.environ.get("OGI_SCREENSHOTS") or tmp_path)
     with server(db) as url, browser(1280, 1800) as driver:
         driver.get(f"{url}/dashboard")
         whole = driver.find_element(By.ID, "units").text
@@ -85,7 +87,7 @@ def test_dashboard_filters_and_coverage_in_a_browser(db: Path) -> None:
             )
         driver.find_element(By.CSS_SELECTOR, "#chart-outcomes summary").click()
         assert "予以公开" in driver.find_element(By.CSS_SELECTOR, "#chart-outcomes table").text
-        driver.save_screenshot(str(DOCS / "dashboard.png"))
+        driver.save_screenshot(str(shots / "dashboard.png"))
         driver.find_element(By.LINK_TEXT, "发布情况").click()
         form = driver.find_element(By.ID, "coverage-form")
         form.find_element(By.NAME, "region").send_keys("320813")
@@ -94,5 +96,5 @@ def test_dashboard_filters_and_coverage_in_a_browser(db: Path) -> None:
         WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.ID, "coverage-table"))
         rows = driver.find_elements(By.CSS_SELECTOR, "#coverage-table tbody tr")
         assert len(rows) >= 13 and any("逾期发布" in r.text for r in rows)
-        driver.save_screenshot(str(DOCS / "coverage.png"))
+        driver.save_screenshot(str(shots / "coverage.png"))
         assert console_errors(driver) == []

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import duckdb
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _V1 = """
 CREATE TABLE documents (
@@ -235,8 +235,31 @@ ALTER TABLE corrections ADD COLUMN part INTEGER DEFAULT 1;
 ALTER TABLE finding_reviews ADD COLUMN part INTEGER DEFAULT 1;
 """
 
+# 填报 (the web app's form): each save of a draft is a new version, kept; ``draft`` is the draft's
+# JSON with exact numbers (ogi.store.drafts), ``origin`` how it was started, ``errors`` and
+# ``unfilled`` what the checks said at that save, ``report_id`` the report a submitted version became.
+_V6_DRAFTS = """
+CREATE SEQUENCE draft_id_seq;
+CREATE TABLE drafts (
+    draft_id  BIGINT NOT NULL,
+    version   INTEGER NOT NULL,
+    agency    VARCHAR,
+    agency_id VARCHAR,
+    year      INTEGER,
+    template  VARCHAR NOT NULL,
+    who       VARCHAR NOT NULL,
+    saved_at  TIMESTAMP NOT NULL,
+    draft     VARCHAR NOT NULL,
+    origin    VARCHAR,
+    errors    INTEGER NOT NULL,
+    unfilled  INTEGER NOT NULL,
+    report_id BIGINT,
+    PRIMARY KEY (draft_id, version)
+);
+"""
+
 # Index i migrates a version-i database to version i + 1; version 0 is an empty file.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3_REVIEW, _V4_UNITS, _V5_PARTS)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3_REVIEW, _V4_UNITS, _V5_PARTS, _V6_DRAFTS)
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:

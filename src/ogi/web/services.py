@@ -94,6 +94,9 @@ class Services:
         self._local = threading.local()
         self.sources: Cache[tuple[str, str], Any] = Cache(32)
         self.pages: Cache[tuple[str, int], bytes] = Cache(64)
+        # The 填报 form: last years' reports by id (checked against on every keystroke), drafts' files.
+        self.reports: Cache[int, Any] = Cache(32)
+        self.renditions: Cache[tuple[int, int, str], bytes] = Cache(16)
         self._doc_locks: dict[str, asyncio.Lock] = {}
 
     def reader(self) -> duckdb.DuckDBPyConnection:

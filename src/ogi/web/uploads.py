@@ -9,6 +9,7 @@ write in the store's writer thread, so a request thread never parses and never w
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -119,9 +120,17 @@ def _counts(findings: list[tuple[Any, ...]]) -> dict[str, int]:
     return counts
 
 
-async def ingest_upload(services: Services, upload: Upload) -> list[UploadResult]:
+async def ingest_upload(
+    services: Services,
+    upload: Upload,
+    *,
+    path: str | None = None,
+    accept: Callable[[list[ReportRows]], str | None] | None = None,
+) -> list[UploadResult]:
     """Parse and record one uploaded file: a result per report it holds (one for most files, one
-    per part for a compiled volume), or one saying why it failed; never raises for a bad file."""
+    per part for a compiled volume), or one saying why it failed; never raises for a bad file.
+    ``path`` is what the file is recorded as (default ``upload/NAME``); ``accept``, when given,
+    sees the parsed reports first and may refuse them with a reason (nothing is recorded then)."""
     if upload.data is None:
         return [UploadResult(upload.name, "failed", error=upload.error)]
     sha = sha256_of(upload.data)
@@ -129,13 +138,15 @@ async def ingest_upload(services: Services, upload: Upload) -> list[UploadResult
         "SELECT status, error FROM documents WHERE sha256 = ?", [sha]).fetchone())  # fmt: skip
     if stored is not None:
         return await services.read(_unchanged, upload.name, sha, stored[1] if stored[0] == "failed" else None)
-    path = UPLOAD_PREFIX + upload.name
+    path = path or UPLOAD_PREFIX + upload.name
     try:
         outcome: list[ReportRows] | str = await services.pool.run(parse_file, upload.data, path)
     except JobFailed as e:
         if not e.cut_off:  # a dying process may be the machine, not the file: not recorded, as in ingest
             return [UploadResult(upload.name, "failed", error=e.reason)]
         outcome = e.reason
+    if accept is not None and isinstance(outcome, list) and (refused := accept(outcome)) is not None:
+        return [UploadResult(upload.name, "failed", error=refused)]
     rows = outcome if isinstance(outcome, list) else None
     error = outcome if isinstance(outcome, str) else None
     status, report_ids = await services.writer.run(_record, Entry(path, sha, upload.data, rows, error))

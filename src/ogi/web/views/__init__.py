@@ -12,6 +12,8 @@ VIEWS: tuple[str, ...] = (
     "report",
     "review",
     "overview",
+    "fill",
+    "fill_api",
     "api",
     "docs",
     "auth",
