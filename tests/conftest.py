@@ -49,6 +49,13 @@ def regen(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--regen-golden"))
 
 
+def need(path: Path) -> Path:
+    """``path`` of the shared material, or skip the calling test where it is absent."""
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the real reports (../shared beside the project) are not here")
+    return path
+
+
 def need_shared(*paths: Path) -> None:
     """Skip the calling module when the shared material is absent (call at module level)."""
     missing = [p for p in (SHARED, *paths) if not p.exists()]

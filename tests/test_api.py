@@ -17,6 +17,7 @@ def test_exported_members() -> None:
             "Finding",
             "InputError",
             "OgiError",
+            "ParseOptions",
             "Report",
             "StoreError",
             "__version__",

@@ -213,8 +213,9 @@ def test_compare_region_writes_docx_pdf_and_the_summary(examples_db: Path, tmp_p
         assert "比对报告" in page.extract_text()
         fonts = {ch["fontname"] for ch in page.chars}
     assert any("CJK" in f for f in fonts)
-    sheet = load_workbook(tmp_path / "320813_2024_比对汇总.xlsx", read_only=True)["比对汇总"]
-    rows = list(sheet.iter_rows(values_only=True))
+    book = load_workbook(tmp_path / "320813_2024_比对汇总.xlsx", read_only=True)
+    rows = list(book["比对汇总"].iter_rows(values_only=True))
+    book.close()  # a read-only workbook holds its file open until closed
     assert rows[0][0] == "机关" and {r[1] for r in rows[1:]} == {
         "淮安市洪泽区",
         "淮安市洪泽区财政局",
@@ -254,6 +255,7 @@ def test_exports_say_what_was_not_printed(examples_db: Path, tmp_path: Path) -> 
         export(store, "xlsx", "wide", tmp_path / "u.xlsx", options=ExportOptions(units=True))
     book = load_workbook(tmp_path / "u.xlsx", read_only=True)
     flags = list(book["flags"].iter_rows(values_only=True))
+    book.close()
     header = flags[0]
     settled = [r for r in flags[1:] if r[header.index("how")] == "settled"]
     assert settled and all(str(r[header.index("source_path")]).endswith("pair_2024_page.html") for r in settled)

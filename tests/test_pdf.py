@@ -13,7 +13,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 import ogi
-from ogi.readers import read_document
+from ogi.readers import ParseOptions, read_document
 from ogi.readers.pdf.grid import cell_text, find_grids
 from ogi.readers.pdf.page import Char, Ruling
 from ogi.readers.pdf.rulings import merge
@@ -131,7 +131,7 @@ def test_page_without_text_layer_is_noted() -> None:
     buf = io.BytesIO()
     Image.new("RGB", (300, 400), "white").save(buf, "PDF")
     pdf.import_pages(pdfium.PdfDocument(buf.getvalue()))
-    doc = read_document(_save(pdf), "mixed.pdf")
+    doc = read_document(_save(pdf), "mixed.pdf", ParseOptions(ocr="never"))
     assert f"pages without a text layer (scanned?): {len(pdf)}" in doc.notes
     assert [len(t.rows[0]) for t in doc.tables] == [4, 10, 15]
 

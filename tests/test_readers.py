@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from ogi.errors import InputError
+from ogi.readers import ParseOptions, read_document
 from ogi.readers import docx as docx_reader
 from ogi.readers import html as html_reader
-from ogi.readers import read_document
 from ogi.readers._util import is_page_number
 from ogi.readers.doc import convert_many
 from ogi.render.docx import render_docx
@@ -191,7 +191,7 @@ def _bad_docx() -> bytes:
     [
         ("locked.pdf", _encrypted_pdf, "encrypted"),
         ("half.pdf", lambda: (b := example("2021_print.pdf").read_bytes())[: len(b) // 2], "truncated"),
-        ("scan.pdf", _scanned_pdf, "OCR is not supported"),
+        ("scan.pdf", _scanned_pdf, "OCR is turned off"),
         ("garbage.pdf", lambda: b"%PDF-1.7\n" + bytes(range(256)) * 20, "PDF"),
         ("garbage.docx", lambda: bytes(range(256)) * 20, "not a DOCX"),
         ("broken.docx", _bad_docx, "Word document"),
@@ -201,6 +201,6 @@ def _bad_docx() -> bytes:
 )
 def test_unreadable_input(name: str, make: Callable[[], bytes], reason: str) -> None:
     with pytest.raises(InputError) as err:
-        read_document(make(), name)
+        read_document(make(), name, ParseOptions(ocr="never"))
     assert reason in err.value.reason and "\n" not in str(err.value)
     assert err.value.file == name

@@ -21,13 +21,17 @@ from click.testing import CliRunner
 
 import ogi
 from ogi.batch import ingest
+from ogi.check import check_report
 from ogi.check.cells import FLAG_FINDINGS
 from ogi.check.structure import ISSUE_TEXT
 from ogi.cli.main import main as cli
-from ogi.model import Finding, get_template
+from ogi.extract import extract
+from ogi.model import Finding, Table, get_template
 from ogi.model.report import Flag
 from ogi.model.template import TEMPLATE_IDS
+from ogi.readers import read_document
 from ogi.render.conversion import render_conversion
+from ogi.render.html import render_html
 from ogi.render.synth import SynthReport, synth_report
 from ogi.render.text import render_text
 from ogi.store.crossyear import check_cross_year
@@ -378,7 +382,13 @@ def test_columns_shifted() -> None:
     r = parse("\n".join(t))
     f = one(r, "COLUMNS_SHIFTED")
     assert (f.keys, f.printed) == (["active.rules.made", "active.rules.repealed", "active.rules.in_force"], "4/3")
-    assert [r.cells[k].alternatives for k in f.keys] == [[0], [], [None]]  # _ 0 0 or 0 0 _
+    # _ 0 0, 0 0 _ or 0 _ 0: a converted table's blanks do not place its values (readings._gaps_anywhere),
+    # so all three cells stay uncertain, each with the truth 0 among its readings.
+    assert [(r.cells[k].value, r.cells[k].flag, r.cells[k].alternatives) for k in f.keys] == [
+        (None, "uncertain", [0]),
+        (0, "uncertain", [None]),
+        (0, "uncertain", [None]),
+    ]
 
 
 GRANTED = ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")
@@ -855,6 +865,32 @@ def test_s_sources_differ(tmp_path: Path) -> None:
     assert cell == (licensing + 7, "conflict") and others == (0,)  # every other cell: both sources agree
 
 
+@fires("OCR_CORRECTED")
+def test_ocr_corrected() -> None:
+    """OCR's first reading of a cell breaks its row and the one other reading it offered keeps the
+    identities: that one is taken and said. No OCR model runs: the alternatives are set on a grid
+    read from HTML, as the OCR reader sets them."""
+    rep = report()
+    true = rep.cells["requests.granted.natural"]
+    kw = {"agency": rep.agency, "year": rep.year, "published": rep.published, "sections": rep.sections}
+    doc = read_document(render_html(rep.template, rep.cells, **kw).encode(), "r.html")
+    grids = [b for b in doc.blocks if isinstance(b, Table)]
+    row = next(r for t in grids for r in t.rows if any(c.text.strip() == "（一）予以公开" for c in r[:3]))
+    cell = next(c for c in row if not c.is_span_copy and not c.absent and c.text.strip().isdigit())
+    assert cell.text.strip() == str(true)
+    cell.text, cell.alternatives = str(true + 5), (str(true), str(true + 100))
+    parsed, tables = extract(doc)
+    f = one(check_report(parsed, tables), "OCR_CORRECTED")
+    assert f.keys == ["requests.granted.natural"] and (f.expected, f.printed) == (None, None)
+    assert f.message == (
+        "1个单元格的OCR识别结果不符合勾稽关系，已改取唯一符合的另一种识别："
+        f"「（一）予以公开·自然人」识别为{true + 5}，取{true}。请对照原文核实。"
+    )
+    got = parsed.cells["requests.granted.natural"]
+    assert (got.value, got.flag) == (true, None)
+    assert got.provenance is not None and got.provenance.raw == str(true + 5)
+
+
 # --- the documentation agrees with the code --------------------------------------------------------
 
 
@@ -895,7 +931,9 @@ def test_the_readme_json_example_has_the_summary_keys() -> None:
     assert [k for p, k in keys if p == ("",)] == list(summary)
     assert {k for p, k in keys if p[-1:] == ("findings",) or p[-2:] == ("findings", "")} == set(Finding.model_fields)
     assert {k for p, k in keys if len(p) == 3 and p[1] == "sections"} == {"heading", "text"}
-    assert {k for p, k in keys if len(p) == 3 and p[1] == "boxes"} == {"page", "box"}
+    # A box: its page and place; a value read by OCR adds the recogniser's confidence.
+    assert {k for p, k in keys if len(p) == 3 and p[1] == "boxes"} == {"page", "box", "confidence"}
+    assert {tuple(b) for b in summary["boxes"].values()} == {("page", "box")}
     assert [k for p, k in keys if p == ("", "region")] == list(summary["region"])
     # A file of several reports gives each its part (index, count, lines or pages, span).
     volume = "\n".join(text(report(seed=s), "tsv") for s in (1, 2))

@@ -9,6 +9,7 @@ as exact, checked data.
 from ogi.api import parse, parse_all, parse_all_bytes, parse_bytes
 from ogi.errors import InputError, OgiError, StoreError
 from ogi.model import Cell, Finding, Report
+from ogi.readers.options import ParseOptions
 
 __version__ = "0.1.0"
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Finding",
     "InputError",
     "OgiError",
+    "ParseOptions",
     "Report",
     "StoreError",
     "__version__",

@@ -20,6 +20,7 @@ from ogi.errors import InputError
 from ogi.extract import extract
 from ogi.model import Document, Report
 from ogi.readers import read_document
+from ogi.readers.options import ParseOptions
 from ogi.readers.split import split_reports
 
 MIN_PRINTED_VALUES = 10
@@ -38,14 +39,15 @@ def _parse_document(document: Document) -> Report | None:
     return report
 
 
-def parse_all_bytes(data: bytes, name: str = "<bytes>") -> list[Report]:
-    """Read, split, extract and check every report a file holds (one for most files).
+def parse_all_bytes(data: bytes, name: str = "<bytes>", options: ParseOptions | None = None) -> list[Report]:
+    """Read, split, extract and check every report a file holds (one for most files); ``options``
+    say how to read it (OCR), the defaults suit most.
 
     A part that turns out not to be a report is left out and named in every other report's
     ``meta["parts_failed"]``. Raises :class:`~ogi.errors.InputError` when the file cannot be read
     or holds no report at all.
     """
-    parts = split_reports(read_document(data, name))
+    parts = split_reports(read_document(data, name, options))
     reports: list[Report] = []
     failed: list[str] = []
     for part in parts:
@@ -64,14 +66,14 @@ def parse_all_bytes(data: bytes, name: str = "<bytes>") -> list[Report]:
     return reports
 
 
-def parse_bytes(data: bytes, name: str = "<bytes>") -> Report:
+def parse_bytes(data: bytes, name: str = "<bytes>", options: ParseOptions | None = None) -> Report:
     """Read, extract and check the one report a file holds.
 
     Raises :class:`~ogi.errors.InputError` when the file cannot be read as a report (empty,
     binary, undecodable, not a 政府信息公开工作年度报告), or when it holds several reports (use
     :func:`parse_all_bytes`).
     """
-    reports = parse_all_bytes(data, name)
+    reports = parse_all_bytes(data, name, options)
     if len(reports) > 1:
         spans = ", ".join(r.part.span for r in reports[:3] if r.part) + (", …" if len(reports) > 3 else "")
         raise InputError(
@@ -96,11 +98,11 @@ def _read(path: str | Path) -> tuple[bytes, str]:
         raise InputError(str(p), f"cannot be read ({e.strerror or e})") from e
 
 
-def parse(path: str | Path) -> Report:
+def parse(path: str | Path, options: ParseOptions | None = None) -> Report:
     """Parse the report file at ``path`` (any supported format, detected from its content)."""
-    return parse_bytes(*_read(path))
+    return parse_bytes(*_read(path), options)
 
 
-def parse_all(path: str | Path) -> list[Report]:
+def parse_all(path: str | Path, options: ParseOptions | None = None) -> list[Report]:
     """Parse every report the file at ``path`` holds (see :func:`parse_all_bytes`)."""
-    return parse_all_bytes(*_read(path))
+    return parse_all_bytes(*_read(path), options)

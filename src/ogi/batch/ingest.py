@@ -7,7 +7,9 @@ range); only the main process writes, in small batches of one transaction each, 
 run loses at most the batch in flight and a re-run picks it up. A file that cannot be parsed is
 recorded with its reason and never stops the batch, and so is one past its time or memory limit
 (:mod:`ogi.batch.limits`); a worker that dies (a reader crashing on a file) is replaced and the
-files it held are retried one by one.
+files it held are retried one by one. The progress bar counts pages: a scanned report's pages take
+seconds each to OCR (each worker loads its own OCR model once and runs it on one thread, since the
+workers already fill the cores).
 
 ``engine="ray"`` parses on a Ray cluster instead (:mod:`ogi.batch.ray_engine`); the recording is
 the same (:mod:`ogi.batch.recorder`).
@@ -22,12 +24,15 @@ import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
 from ogi.batch.limits import Died, Limits, died_outcome, parse_limited, prepare_worker
 from ogi.batch.recorder import BATCH_FILES, BATCH_SECONDS, IngestResult, Outcome, StoreRecorder, progress_bar
 from ogi.errors import OgiError
+from ogi.readers import count_pages
+from ogi.readers.options import ParseOptions
 from ogi.store.db import Store, sha256_of
 from ogi.store.rows import warm_up
 
@@ -83,18 +88,20 @@ def _forked_pool(workers: int) -> Executor | None:
     return pool
 
 
-def _parse_into(pipe: multiprocessing.connection.Connection, data: bytes, name: str, limits: Limits) -> None:
+def _parse_into(
+    pipe: multiprocessing.connection.Connection, data: bytes, name: str, limits: Limits, options: ParseOptions | None
+) -> None:
     prepare_worker()
-    pipe.send(parse_limited(data, name, limits))
+    pipe.send(parse_limited(data, name, limits, options=options))
 
 
-def parse_isolated(data: bytes, name: str, limits: Limits) -> Outcome:
+def parse_isolated(data: bytes, name: str, limits: Limits, options: ParseOptions | None = None) -> Outcome:
     """Parse one file in a fresh process of its own (after a worker died holding it): its outcome,
     with the reason read from the exit status when this one dies too."""
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["ogi.batch.preload"])
     receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_parse_into, args=(send, data, name, limits), daemon=True)
+    process = ctx.Process(target=_parse_into, args=(send, data, name, limits, options), daemon=True)
     process.start()
     send.close()
     try:
@@ -117,6 +124,7 @@ def ingest(
     limits: Limits | None = None,
     engine: Engine = "process",
     address: str | None = None,
+    options: ParseOptions | None = None,
 ) -> IngestResult:
     """Ingest every file under ``paths`` into the store ``db`` (a path or an open :class:`Store`).
 
@@ -127,14 +135,16 @@ def ingest(
 
     ``engine="ray"`` parses on Ray (the cluster at ``address``, else a local runtime of
     ``workers`` CPUs), ``batch`` files to a task; ``paths`` may then be object-store URLs.
+    ``options`` say how to read the files (OCR).
     """
     limits = limits or Limits()
+    options = options or ParseOptions()
     if engine == "ray":
         from ogi.batch.ray_engine import ingest_with_ray
 
         return ingest_with_ray(
             paths, db, workers=workers, address=address, progress=progress, retry_failed=retry_failed,
-            batch=batch, limits=limits,
+            batch=batch, limits=limits, options=options,
         )  # fmt: skip
     workers = workers or os.cpu_count() or 1
     # Workers forked before the database opens start in milliseconds and share this process's
@@ -147,9 +157,9 @@ def ingest(
             early.shutdown(cancel_futures=True)
         raise
     try:
-        with progress_bar("ingest", progress) as bar:
+        with progress_bar("ingest", progress, unit="pages") as bar:
             recorder = StoreRecorder(store, bar, retry_failed=retry_failed, batch=batch)
-            _Run(recorder, workers, limits, early).run(paths)
+            _Run(recorder, workers, limits, options, early).run(paths)
             return recorder.finish()
     finally:
         if store is not db:
@@ -160,11 +170,14 @@ Job = tuple[Path, str, bytes]
 
 
 class _Run:
-    def __init__(self, recorder: StoreRecorder, workers: int, limits: Limits, early: Executor | None) -> None:
+    def __init__(
+        self, recorder: StoreRecorder, workers: int, limits: Limits, options: ParseOptions, early: Executor | None
+    ) -> None:
         self.recorder = recorder
         self.early = early
         self.workers = workers
         self.limits = limits
+        self.options = options
         self.hard_stop = True
 
     def run(self, paths: Iterable[str | Path]) -> None:
@@ -174,6 +187,8 @@ class _Run:
         if not use_pool and self.early is not None:
             self.early.shutdown(cancel_futures=True)
         executor = (self.early or _pool(self.workers)) if use_pool else _Inline()
+        if use_pool:
+            self.options = replace(self.options, ocr_threads=1)
         # In this process (no pool) the native-code backstop would end ogi itself: time is cut
         # at the Python level only.
         self.hard_stop = use_pool
@@ -191,7 +206,9 @@ class _Run:
                 if path is None:
                     exhausted = True
                 elif job := self._job(path):
-                    future = executor.submit(parse_limited, job[2], str(path), self.limits, self.hard_stop)
+                    future = executor.submit(
+                        parse_limited, job[2], str(path), self.limits, self.hard_stop, self.options
+                    )
                     pending[future] = job
             done, _ = wait(pending, timeout=BATCH_SECONDS, return_when=FIRST_COMPLETED)
             crashed: list[Job] = []
@@ -215,7 +232,7 @@ class _Run:
     def _isolate(self, jobs: list[Job]) -> None:
         dead = 0
         for job in jobs:
-            outcome = parse_isolated(job[2], str(job[0]), self.limits)
+            outcome = parse_isolated(job[2], str(job[0]), self.limits, self.options)
             dead = dead + 1 if isinstance(outcome, Died) else 0
             if dead == _DEAD_IN_A_ROW:
                 self.recorder.flush()
@@ -234,7 +251,10 @@ class _Run:
             self.recorder.done_without_parse(str(path), failure=e.strerror or str(e))
             return None
         sha = sha256_of(data)
-        return None if self.recorder.skip(str(path), sha) else (path, sha, data)
+        if self.recorder.skip(str(path), sha):
+            return None
+        self.recorder.weigh(str(path), count_pages(data))
+        return path, sha, data
 
     def _collect(self, job: Job, outcome: Outcome) -> None:
         path, sha, data = job

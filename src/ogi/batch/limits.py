@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
+from ogi.readers.options import ParseOptions
 from ogi.store.rows import ReportRows, parse_file
 
 try:
@@ -140,10 +141,12 @@ def run_limited(fn: Callable[[], T], limits: Limits, *, hard_stop: bool = True) 
         return limits.memory_reason()
 
 
-def parse_limited(data: bytes, name: str, limits: Limits, hard_stop: bool = True) -> list[ReportRows] | str:
-    """:func:`~ogi.store.rows.parse_file` held to ``limits``: the rows of each report the file
-    holds, or why the file failed."""
-    return run_limited(lambda: parse_file(data, name), limits, hard_stop=hard_stop)
+def parse_limited(
+    data: bytes, name: str, limits: Limits, hard_stop: bool = True, options: ParseOptions | None = None
+) -> list[ReportRows] | str:
+    """:func:`~ogi.store.rows.parse_file` (read as ``options`` say) held to ``limits``: the rows of
+    each report the file holds, or why the file failed."""
+    return run_limited(lambda: parse_file(data, name, options), limits, hard_stop=hard_stop)
 
 
 def prepare_worker() -> None:

@@ -30,6 +30,7 @@ from ogi.batch.recorder import BATCH_FILES, IngestResult, StoreRecorder, progres
 from ogi.batch.sources import list_sources, plan
 from ogi.batch.worker import Batch, FileResult, Hashes, run_batch
 from ogi.errors import OgiError
+from ogi.readers.options import ParseOptions
 from ogi.store.db import Store
 from ogi.store.location import INSTALL_HINT, is_url
 from ogi.store.rows import Entry
@@ -66,7 +67,7 @@ def ray_runtime(address: str | None = None, workers: int | None = None) -> Itera
         ray.shutdown()
 
 
-def _drive(ray: Any, batches: list[Batch], skip: Hashes, out: str | None, limits: Limits,
+def _drive(ray: Any, batches: list[Batch], skip: Hashes, out: str | None, limits: Limits, options: ParseOptions,
            on_result: Callable[[FileResult], None]) -> None:  # fmt: skip
     """Run every batch, at most two per CPU in flight; each file's result to ``on_result``."""
     from ray.exceptions import RayTaskError
@@ -79,7 +80,7 @@ def _drive(ray: Any, batches: list[Batch], skip: Hashes, out: str | None, limits
     while queue or pending:
         while queue and len(pending) < limit:
             batch = queue.popleft()
-            pending[task.remote(batch, skip_ref, out, limits)] = batch
+            pending[task.remote(batch, skip_ref, out, limits, options)] = batch
         ready, _ = ray.wait(list(pending), num_returns=1, timeout=1.0)
         for ref in ready:
             batch = pending.pop(ref)
@@ -108,12 +109,14 @@ def ingest_with_ray(
     retry_failed: bool = False,
     batch: int = BATCH_FILES,
     limits: Limits | None = None,
+    options: ParseOptions | None = None,
 ) -> IngestResult:
     """:func:`ogi.batch.ingest` on Ray: the same store, the same rows, parsed on the cluster."""
     limits = limits or Limits()
+    options = options or ParseOptions()
     store = db if isinstance(db, Store) else Store.open(db)
     try:
-        with progress_bar("ingest", progress) as bar, ray_runtime(address, workers) as ray:
+        with progress_bar("ingest", progress, unit="pages") as bar, ray_runtime(address, workers) as ray:
             recorder = StoreRecorder(store, bar, retry_failed=retry_failed, batch=batch)
             sources = list_sources(paths, store.own_paths())
             recorder.expect(len(sources))
@@ -127,13 +130,14 @@ def ingest_with_ray(
                     recorder.done_without_parse(r.name, "")
                 else:
                     entry: Entry = r.entry
+                    recorder.weigh(r.name, r.pages)
                     recorder.collect(r.name, r.sha256, entry.data, entry.rows or entry.error or "failed")
                 if recorder.due():
                     recorder.flush()
 
             from ogi.store.dataset import new_run_id
 
-            _drive(ray, plan(sources, new_run_id(), batch), Hashes(recorder.to_skip()), None, limits, record)
+            _drive(ray, plan(sources, new_run_id(), batch), Hashes(recorder.to_skip()), None, limits, options, record)
             return recorder.finish()
     finally:
         if store is not db:
@@ -149,6 +153,7 @@ def ingest_to_dataset(
     progress: bool = True,
     batch: int = BATCH_FILES,
     limits: Limits | None = None,
+    options: ParseOptions | None = None,
 ) -> IngestResult:
     """Parse every file under ``paths`` on Ray into the Parquet dataset ``out`` (a folder or an
     object-store URL), the workers writing it. Files whose hash the dataset holds are skipped, so
@@ -157,26 +162,30 @@ def ingest_to_dataset(
     from ogi.store.location import locate
 
     limits = limits or Limits()
+    options = options or ParseOptions()
     where = locate(out)
     out_name = str(out) if is_url(out) else where.root
     remove_orphans(where)
     skip = Hashes(known_hashes(where))
     result = IngestResult()
-    with progress_bar("ingest", progress) as bar, ray_runtime(address, workers) as ray:
+    with progress_bar("ingest", progress, unit="pages") as bar, ray_runtime(address, workers) as ray:
         sources = list_sources(paths, [] if is_url(out) else [Path(where.root)])
-        task = bar.add_task("", total=len(sources))
+        total = len(sources)
+        task = bar.add_task("", total=total)
 
         def tally(r: FileResult) -> None:
+            nonlocal total
+            total += r.pages - 1
             if r.status == "parsed":
                 result.added += 1
             elif r.status == "known":
                 result.unchanged += 1
             else:
                 result.failed.append((r.name, r.error or "failed"))
-            bar.advance(task)
-            bar.update(task, description=f"{result.added} added, {result.unchanged} unchanged, "
+            bar.advance(task, r.pages)
+            bar.update(task, total=total, description=f"{result.added} added, {result.unchanged} unchanged, "
                                          f"{len(result.failed)} failed")  # fmt: skip
 
-        _drive(ray, plan(sources, new_run_id(), batch), skip, out_name, limits, tally)
+        _drive(ray, plan(sources, new_run_id(), batch), skip, out_name, limits, options, tally)
     result.failed.sort()
     return result

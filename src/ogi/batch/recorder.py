@@ -34,11 +34,13 @@ class IngestResult:
     """Of ``added``: reports that replaced an older version of the same file."""
 
 
-def progress_bar(label: str, enabled: bool) -> Progress:
+def progress_bar(label: str, enabled: bool, unit: str = "") -> Progress:
+    """A bar counting in ``unit`` (files when not named)."""
     return Progress(
         TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn(unit),
         TimeRemainingColumn(),
         TextColumn("{task.description}"),
         console=Console(stderr=True),
@@ -61,9 +63,21 @@ class StoreRecorder:
         self.buffer: list[Entry] = []
         self.flushed_at = time.monotonic()
         self.task = bar.add_task("", total=None)
+        self.total = 0
+        self.weights: dict[str, int] = {}
 
     def expect(self, files: int) -> None:
+        """Size the bar: one step a file until :meth:`weigh` says a file has more pages."""
+        self.total = files
         self.bar.update(self.task, total=files)
+
+    def weigh(self, path: str, pages: int) -> None:
+        """Count the file at ``path`` as its ``pages`` on the bar: a scan's pages take seconds each
+        to OCR, so pages, not files, tell the time left."""
+        if pages > 1:
+            self.weights[path] = pages
+            self.total += pages - 1
+            self.bar.update(self.task, total=self.total)
 
     def to_skip(self) -> set[str]:
         """The hashes not to parse: stored as parsed, and stored as failed unless retrying those."""
@@ -93,7 +107,7 @@ class StoreRecorder:
             self.buffer.append(Entry(path, sha, data, None, outcome))
         else:
             self.buffer.append(Entry(path, sha, data, outcome))
-        self.bar.advance(self.task)
+        self.bar.advance(self.task, self.weights.pop(path, 1))
 
     def due(self) -> bool:
         return len(self.buffer) >= self.batch or time.monotonic() - self.flushed_at >= BATCH_SECONDS

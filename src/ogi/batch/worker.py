@@ -3,7 +3,8 @@ within its limits, and either write the batch as a dataset part or hand the rows
 
 Plain Python, no Ray: :mod:`ogi.batch.ray_engine` runs :func:`run_batch` as a Ray task, and
 tests call it directly. Parsing is the same :func:`~ogi.batch.limits.parse_limited` the process
-pool runs, so both engines give the same rows for the same bytes.
+pool runs, so both engines give the same rows for the same bytes. A task holds one CPU, so OCR
+runs on one thread; its model session is loaded once per worker process and kept.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import bisect
 import hashlib
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from ogi.batch.limits import Limits, parse_limited, prepare_worker
 from ogi.errors import InputError
+from ogi.readers import count_pages
+from ogi.readers.options import ParseOptions
 from ogi.store.location import read_bytes
 from ogi.store.rows import Entry
 
@@ -64,12 +67,17 @@ class FileResult:
     """The publishers of the reports the file holds (one for most files)."""
     entry: Entry | None = None
     """The rows and bytes, when the driver records them (no dataset)."""
+    pages: int = 1
+    """Pages the file was read as, for the driver's progress bar."""
 
 
-def run_batch(batch: Batch, skip: Hashes, out: str | None, limits: Limits) -> list[FileResult]:
-    """Parse ``batch``; with ``out``, write it as part ``batch.part`` of the dataset there and
-    return only the outcomes, else return the entries for the driver to record."""
+def run_batch(
+    batch: Batch, skip: Hashes, out: str | None, limits: Limits, options: ParseOptions | None = None
+) -> list[FileResult]:
+    """Parse ``batch`` (read as ``options`` say); with ``out``, write it as part ``batch.part`` of
+    the dataset there and return only the outcomes, else return the entries for the driver to record."""
     prepare_worker()
+    options = replace(options or ParseOptions(), ocr_threads=1)
     results: list[FileResult] = []
     entries: list[Entry] = []
     seen: set[str] = set()
@@ -80,7 +88,7 @@ def run_batch(batch: Batch, skip: Hashes, out: str | None, limits: Limits) -> li
             if isinstance(data, InputError):
                 results.append(FileResult(name, None, "lost", data.reason))
                 continue
-            _parse_one(name, data, seen, skip, limits, results, entries, keep=out is None)
+            _parse_one(name, data, seen, skip, limits, options, results, entries, keep=out is None)
     if out is not None:
         from ogi.store.dataset import write_part
         from ogi.store.location import locate
@@ -98,16 +106,16 @@ def _read(name: str) -> bytes | InputError:
         return InputError(name, "could not be read: out of memory (the next run tries again)")
 
 
-def _parse_one(name: str, data: bytes, seen: set[str], skip: Hashes, limits: Limits, results: list[FileResult],
-               entries: list[Entry], *, keep: bool) -> None:  # fmt: skip
+def _parse_one(name: str, data: bytes, seen: set[str], skip: Hashes, limits: Limits, options: ParseOptions,
+               results: list[FileResult], entries: list[Entry], *, keep: bool) -> None:  # fmt: skip
     sha = hashlib.sha256(data).hexdigest()
     if sha in seen or sha in skip:
         results.append(FileResult(name, sha, "known"))
         return
     seen.add(sha)
-    outcome = parse_limited(data, name, limits)
+    outcome = parse_limited(data, name, limits, options=options)
     entry = Entry(name, sha, data, None, outcome) if isinstance(outcome, str) else Entry(name, sha, data, outcome)
     entries.append(entry)
     agency_ids = tuple(r.report["agency_id"] for r in entry.rows or [] if r.report["agency_id"])
     status: Status = "parsed" if entry.rows else "failed"
-    results.append(FileResult(name, sha, status, entry.error, agency_ids, entry if keep else None))
+    results.append(FileResult(name, sha, status, entry.error, agency_ids, entry if keep else None, count_pages(data)))

@@ -1,7 +1,7 @@
 """Checks: every rule of the format → findings (rule id, severity, cell keys, message in Chinese).
 
 - :mod:`~ogi.check.identities` — the 勾稽关系 I1–I4 and the local-variant I7/I8;
-- :mod:`~ogi.check.cells` — kinds and signs, empty/missing/flagged cells, units;
+- :mod:`~ogi.check.cells` — kinds and signs, empty/missing/flagged cells, units, OCR corrections;
 - :mod:`~ogi.check.structure` — missing sections/tables/rows, altered labels, extra values;
 - :mod:`~ogi.check.plausibility` — table 二 warnings, template vs year, publication deadline;
 - :mod:`~ogi.check.narrative` — explicit numbers in the text against the tables;
@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from ogi.check.cells import check_flags, check_kinds, check_units
+from ogi.check.cells import check_flags, check_kinds, check_ocr_corrected, check_units
 from ogi.check.identities import check_identities
 from ogi.check.metadata import check_metadata
 from ogi.check.narrative import check_narrative
@@ -34,6 +34,7 @@ def check_report(report: Report, tables: TablesRead | None = None) -> list[Findi
     findings += check_kinds(report, template)
     findings += check_flags(report, template)
     findings += check_units(report, template)
+    findings += check_ocr_corrected(report, template)
     findings += check_active(report, template)
     findings += check_dates(report, template)
     findings += check_metadata(report)

@@ -85,7 +85,7 @@ def check_flags(report: Report, template: Template) -> list[Finding]:
                 rule="UNCERTAIN_VALUE",
                 severity="warning",
                 keys=keys,
-                message=f"{len(keys)}个单元格的数字连在一起或位置错乱，无法唯一确定：{detail}{more}。请对照原文核实。",
+                message=f"{len(keys)}个单元格的数字连在一起、位置错乱或识别（OCR）不确定，无法唯一确定：{detail}{more}。请对照原文核实。",
             )
         )
     for flag, (rule, severity, text) in FLAG_FINDINGS.items():
@@ -93,6 +93,29 @@ def check_flags(report: Report, template: Template) -> list[Finding]:
             names = "、".join(_label(template, k) for k in keys[:6]) + ("等" if len(keys) > 6 else "")
             out.append(Finding(rule=rule, severity=severity, keys=keys, message=text.format(n=len(keys), names=names)))
     return out
+
+
+def check_ocr_corrected(report: Report, template: Template) -> list[Finding]:
+    """Cells where OCR's text broke an identity and the one other reading it offered that keeps the
+    identities was taken: right by the identities, but said, with what was recognised."""
+    keys = [k for k in report.meta.get("ocr_corrected") or [] if k in report.cells]
+    if not keys:
+        return []
+    cells = report.cells
+    detail = "；".join(f"「{_label(template, k)}」识别为{_recognised(report, k)}，取{cells[k].value}" for k in keys)
+    return [
+        Finding(
+            rule="OCR_CORRECTED",
+            severity="info",
+            keys=keys,
+            message=f"{len(keys)}个单元格的OCR识别结果不符合勾稽关系，已改取唯一符合的另一种识别：{detail}。请对照原文核实。",
+        )
+    ]
+
+
+def _recognised(report: Report, key: str) -> str:
+    p = report.cells[key].provenance
+    return p.raw if p is not None and p.raw else "?"
 
 
 def check_units(report: Report, template: Template) -> list[Finding]:

@@ -105,7 +105,8 @@ def collect_command(
         click.echo(f"ingest into {db}: {i.added} added, {i.unchanged} unchanged, {len(i.failed)} failed; "
                    f"{done.sources} new source URLs", err=True)  # fmt: skip
         if done.not_readable:
-            click.echo(f"  {done.not_readable} report files are scans: kept in {out}, not parsed (no OCR)", err=True)
+            click.echo(f"  {done.not_readable} report files kept in {out} but not read (scans need OCR: "
+                       "pip install 'ogi[ocr]'; or a format ogi does not read)", err=True)  # fmt: skip
         for path, reason in i.failed:
             click.echo(f"ogi: {path}: {reason}", err=True)
     if r.failed:

@@ -12,12 +12,14 @@ from rich.console import Console
 from ogi import __version__
 from ogi.api import parse_all
 from ogi.cli.collect_command import register as register_collect_command
+from ogi.cli.ocr import ocr_option
 from ogi.cli.overview_commands import register as register_overview_commands
 from ogi.cli.render_commands import register as register_render_commands
 from ogi.cli.scale_commands import register as register_scale_commands
 from ogi.cli.serve import serve_command
 from ogi.cli.store_commands import register as register_store_commands
 from ogi.errors import OgiError
+from ogi.readers.options import ParseOptions
 
 
 @click.group()
@@ -29,8 +31,9 @@ def main() -> None:
 @main.command("parse")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per report (a list for several reports).")
-def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
-    """Parse report FILES (text, Markdown, HTML, DOCX, DOC/WPS, PDF) and check them.
+@ocr_option
+def parse_command(files: tuple[Path, ...], as_json: bool, ocr: str) -> None:
+    """Parse report FILES (text, Markdown, HTML, DOCX, DOC/WPS, PDF, scans and page images) and check them.
 
     A file holding several reports (a compiled volume, a crawler dump of a column) gives one
     report per part, each with the lines or pages it came from."""
@@ -42,7 +45,7 @@ def parse_command(files: tuple[Path, ...], as_json: bool) -> None:
     failed = 0
     for path in files:
         try:
-            reports = parse_all(path)
+            reports = parse_all(path, ParseOptions(ocr=ocr))  # type: ignore[arg-type]
         except OgiError as e:
             failed += 1
             click.echo(f"ogi: {e}", err=True)

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ogi.cli.ocr import ocr_option
 from ogi.errors import OgiError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,7 +38,7 @@ PATH_OR_URL = PathOrUrl()
 
 
 def ingest_options(command: F) -> F:
-    """``--engine``, ``--address``, ``--out``, ``--timeout-s``, ``--max-memory-mb``."""
+    """``--engine``, ``--address``, ``--out``, ``--timeout-s``, ``--max-memory-mb``, ``--ocr``."""
     options = [
         click.option("--engine", type=click.Choice(["process", "ray"]), default=None,
                      help="Parse in a local process pool (default) or on Ray (pip install 'ogi[ray]'); "
@@ -53,6 +54,7 @@ def ingest_options(command: F) -> F:
         click.option("--max-memory-mb", type=click.IntRange(min=0),
                      help=f"Memory one file's parse may add, in MB; past it the file is recorded as failed (default "
                      f"{MAX_MEMORY_MB}; 0: no limit)."),
+        ocr_option,
     ]  # fmt: skip
     for option in reversed(options):
         command = option(command)
@@ -61,14 +63,16 @@ def ingest_options(command: F) -> F:
 
 def run_ingest(paths: tuple[str | Path, ...], db: Path, *, workers: int | None, retry_failed: bool, quiet: bool,
                batch: int, engine: str | None, address: str | None, out: str | None, timeout_s: float | None,
-               max_memory_mb: int | None) -> Any:  # fmt: skip
+               max_memory_mb: int | None, ocr: str) -> Any:  # fmt: skip
     """Call the ingest the options ask for; its :class:`~ogi.batch.IngestResult`."""
     from ogi.batch.limits import Limits
+    from ogi.readers.options import ParseOptions
     from ogi.store.location import is_url
 
     timeout_s = TIMEOUT_S if timeout_s is None else timeout_s
     max_memory_mb = MAX_MEMORY_MB if max_memory_mb is None else max_memory_mb
     limits = Limits(timeout_s or None, max_memory_mb or None)
+    parse_options = ParseOptions(ocr=ocr)  # type: ignore[arg-type]
     if out is not None or address is not None:
         engine = engine or "ray"
     if engine != "ray" and (urls := [p for p in paths if is_url(p)]):
@@ -79,11 +83,12 @@ def run_ingest(paths: tuple[str | Path, ...], db: Path, *, workers: int | None, 
         from ogi.batch.ray_engine import ingest_to_dataset
 
         return ingest_to_dataset(paths, out, workers=workers, address=address, progress=not quiet, batch=batch,
-                                 limits=limits)  # fmt: skip
+                                 limits=limits, options=parse_options)  # fmt: skip
     from ogi.batch import ingest
 
     return ingest(paths, db, workers=workers, progress=not quiet, retry_failed=retry_failed, batch=batch,
-                  limits=limits, engine=engine or "process", address=address)  # type: ignore[arg-type]  # fmt: skip
+                  limits=limits, engine=engine or "process", address=address,  # type: ignore[arg-type]
+                  options=parse_options)  # fmt: skip
 
 
 dataset_option = click.option(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ogi.cli.ocr import ocr_option
 from ogi.cli.store_commands import db_option
 
 
@@ -18,17 +19,23 @@ from ogi.cli.store_commands import db_option
 @click.option("--token", envvar="OGI_TOKEN", help="Needed for every change (Bearer; pages log in with it).")
 @click.option("--max-upload-mb", default=50, show_default=True, type=click.IntRange(min=1), help="Largest file taken.")
 @click.option("--workers", type=click.IntRange(min=1), help="Parsing processes (default: one per CPU).")
-def serve_command(db: Path, host: str, port: int, token: str | None, max_upload_mb: int, workers: int | None) -> None:
+@ocr_option
+def serve_command(
+    db: Path, host: str, port: int, token: str | None, max_upload_mb: int, workers: int | None, ocr: str
+) -> None:
     """Serve the web app (upload, tables against the original, review) and the HTTP API (/docs)."""
     try:
         import uvicorn
 
+        from ogi.readers.options import ParseOptions
         from ogi.web.app import create_app
         from ogi.web.settings import Settings, SettingsError
     except ImportError as e:  # pragma: no cover - the web packages are core dependencies
         click.echo(f"ogi: the web app needs its packages ({e.name}): pip install 'ogi[web]'", err=True)
         sys.exit(1)
-    settings = Settings(db=db, host=host, port=port, token=token, max_upload_mb=max_upload_mb, workers=workers)
+    options = ParseOptions(ocr=ocr, ocr_threads=1)  # type: ignore[arg-type]
+    settings = Settings(db=db, host=host, port=port, token=token, max_upload_mb=max_upload_mb, workers=workers,
+                        parse_options=options)  # fmt: skip
     try:
         app = create_app(settings)
     except SettingsError as e:

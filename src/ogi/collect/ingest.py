@@ -4,18 +4,25 @@ The report files of a collection folder (the manifest's files marked ``report``,
 reads) are ingested as any files are (:func:`ogi.batch.ingest`: known bytes skipped, failures
 recorded), then their sources are recorded in the store's ``sources`` table. Both steps are
 idempotent, so ingesting a folder again after another collection run adds only what is new.
+
+A scanned report is an article of page images, read by OCR (the ``ocr`` extra): the images of one
+entry are one report, so they are put together, in the article's order, as the pages of one
+multi-page TIFF (``scan.tif`` in the entry's folder, lossless, the same bytes every time), which is
+ingested with the article page as its source. Without the ``ocr`` extra scans are kept, not read.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
+from io import BytesIO
+from pathlib import Path, PurePosixPath
 
 from ogi.batch.ingest import IngestResult, ingest
 from ogi.collect.manifest import FileRecord, Manifest
 from ogi.readers import READERS
-from ogi.store.db import Store
+from ogi.store.db import Store, sha256_of
 from ogi.store.sources import Source, record_sources
 
 
@@ -25,7 +32,7 @@ class CollectedIngest:
     sources: int
     """New source rows recorded."""
     not_readable: int
-    """Report files kept but in a format no reader takes yet (scanned images)."""
+    """Report files kept but not read: in a format no reader takes, or scans without the ``ocr`` extra."""
 
 
 def _source(record: FileRecord) -> Source:
@@ -36,11 +43,47 @@ def _source(record: FileRecord) -> Source:
 
 
 def report_files(out: Path) -> tuple[list[FileRecord], int]:
-    """The collected report files ogi can read, and how many more it cannot (yet)."""
+    """The collected report files ogi can read (a scan's page images put together as one), and
+    how many more it cannot."""
+    from ogi.readers.ocr import missing
+
     manifest = Manifest(out)
     reports = [r for r in manifest.latest_files() if r.report and r.role != "listing" and manifest.file(r.url)]
-    readable = [r for r in reports if r.format in READERS and r.sha256]
-    return readable, len(reports) - len(readable)
+    formats = set(READERS) - ({"image"} if missing() else set())
+    readable = [r for r in reports if r.format in formats and r.sha256]
+    images: dict[str, list[FileRecord]] = defaultdict(list)
+    for r in readable:
+        if r.format == "image" and r.entry and r.path:
+            images[r.entry].append(r)
+    out_records = [r for r in readable if r.format != "image" or r.entry not in images]
+    for entry, pages in images.items():
+        order = manifest.entries[entry].files if entry in manifest.entries else []
+        pages.sort(key=lambda r: order.index(r.path) if r.path in order else len(order))
+        out_records.append(pages[0] if len(pages) == 1 else _one_scan(out, entry, pages))
+    return out_records, len(reports) - len(readable)
+
+
+def _one_scan(out: Path, entry: str, pages: list[FileRecord]) -> FileRecord:
+    """The page images of one scanned report as one multi-page TIFF beside them, recorded as the
+    article's file."""
+    from PIL import Image, ImageOps
+
+    frames = []
+    for r in pages:
+        with Image.open(out / str(r.path)) as image:
+            frames.append(ImageOps.exif_transpose(image).convert("RGB"))
+    buf = BytesIO()
+    frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:], compression="tiff_adobe_deflate")
+    data = buf.getvalue()
+    path = PurePosixPath(str(pages[0].path)).with_name("scan.tif")
+    target = out / path
+    if not target.exists() or target.read_bytes() != data:
+        target.write_bytes(data)
+    first = pages[0]
+    fetched = max((r.fetched_at for r in pages if r.fetched_at), default=None)
+    return FileRecord(entry, "attachment", report=True, entry=entry, listing=first.listing, title=first.title,
+                      date=first.date, year=first.year, fetched_at=fetched, sha256=sha256_of(data), format="image",
+                      path=str(path))  # fmt: skip
 
 
 def ingest_collected(

@@ -221,7 +221,8 @@ def _readings(rows: list[OpenRow], orphans: list[Orphan], maps: list[tuple[int, 
                     break
                 values[offsets[j] : offsets[j] + widths[j]] = orphan_reading.values
             if ok:
-                readings.append(Reading(tuple(values), sum(r.score for r in combo)))
+                replaced = tuple(offsets[j] + c for r, j in zip(combo, m, strict=True) for c in r.replaced)
+                readings.append(Reading(tuple(values), sum(r.score for r in combo), replaced))
                 kept_maps.append(m)
     costs = [sum(rows[j].cost for j in m) for m in kept_maps if m is not None]
     readings.append(Reading((None,) * total, -1000.0))

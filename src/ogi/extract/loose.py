@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ogi.extract.leftovers import LooseCell
 from ogi.extract.readings import Reading, RowValues
@@ -70,7 +70,7 @@ def fill(rows: Sequence[ShortRow], cells: Sequence[LooseCell], *, keep_unfilled:
             return None
         costs = [0.0] * len(readings)
         if keep_unfilled or any(c.note is None for c in mine):
-            own = [Reading(r.values, r.score - 100) for r in row.values.readings]
+            own = [replace(r, score=r.score - 100) for r in row.values.readings]
             readings += own
             costs += [UNFILLED_COST if keep_unfilled else 0.0] * len(own)
         out.append(Filled(readings, costs, mine))

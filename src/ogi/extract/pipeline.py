@@ -131,6 +131,12 @@ def _decided(resolved: dict[str, Resolved]) -> dict[str, dict[str, str]]:
     return {"narrative_decided": decided} if decided else {}
 
 
+def _corrected(resolved: dict[str, Resolved]) -> dict[str, list[str]]:
+    """The cells where one of OCR's other readings was taken because only it keeps the identities."""
+    corrected = [k for k, r in resolved.items() if r.ocr_corrected and not r.uncertain]
+    return {"ocr_corrected": corrected} if corrected else {}
+
+
 def _who_when(meta: Metadata) -> dict[str, Any]:
     """What the checks report about the agency and the date: the agency as printed where it was
     read otherwise, the places a misprinted one may be, every publication date where they differ,
@@ -237,6 +243,7 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
             "amount_units": tables.amount_units,
             "solver_exhausted": exhausted,
             **_decided(resolved),
+            **_corrected(resolved),
             "reader_notes": document.notes,
         },
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from ogi.extract.segment import BudgetExceeded, Sum, Token, splits
@@ -35,6 +35,10 @@ class Reading:
     values: tuple[Printed | None, ...]
     """One per column; None where the row printed nothing for that column."""
     score: float = 0.0
+    replaced: tuple[int, ...] = ()
+    """The columns whose value is another text the reader gave as possible for the cell
+    (:attr:`~ogi.model.GridCell.alternatives`: OCR unsure of a digit); their ``raw`` stays the
+    text as recognised."""
 
 
 @dataclass(slots=True)
@@ -94,9 +98,48 @@ def row_values(
         rv = _grid_readings(values, kinds, header_cols)
     else:
         rv = _stream_readings(values, kinds, sums)
+    _add_alternatives(rv, values, kinds)
     rv.junk = junk
     rv.pieces = values
     return rv
+
+
+def _cell_alternatives(p: Piece) -> tuple[str, ...]:
+    seg = p.segment
+    if not p.is_cell or seg.table is None:
+        return ()
+    cell = seg.table.rows[seg.row][seg.col]
+    return cell.alternatives if cell.alternatives and p.text.strip() == cell.text.strip() else ()
+
+
+def _add_alternatives(rv: RowValues, cells: list[Piece], kinds: list[Kind]) -> None:
+    """The other texts a reader considers possible for a cell (OCR unsure of a digit) become more
+    readings of the row, with one or two cells changed and a lower score than the reading as
+    recognised, so that the identities choose among them as they choose among digit splits."""
+    alternatives = {p.where: alts for p in cells if (alts := _cell_alternatives(p))}
+    if not alternatives:
+        return
+    extra: list[Reading] = []
+    for reading in rv.readings:
+        changes = [
+            (i, rank, replace(alt, raw=v.raw))  # the text as recognised stays the cell's raw text
+            for i, v in enumerate(reading.values)
+            if v is not None and v.where in alternatives
+            for rank, text in enumerate(alternatives[v.where])
+            if (alt := parse_cell(text, kinds[i], v.where)) is not None and alt.value not in (None, v.value)
+        ]
+        for n in (1, 2):
+            for combo in itertools.combinations(changes, n):
+                if len({i for i, _, _ in combo}) < n:
+                    continue
+                values = list(reading.values)
+                for i, _, alt in combo:
+                    values[i] = alt
+                penalty = sum(1 + rank / 100 for _, rank, _ in combo)
+                replaced = tuple(i for i, _, _ in combo)
+                extra.append(replace(reading, values=tuple(values), score=reading.score - penalty, replaced=replaced))
+    extra.sort(key=lambda r: -r.score)
+    rv.readings = _dedupe(rv.readings + extra[:MAX_ALTERNATIVES])
 
 
 def _typed(p: Piece, kind: Kind) -> Printed:
@@ -117,7 +160,7 @@ def _grid_readings(cells: list[Piece], kinds: list[Kind], header_cols: dict[int,
                 readings.append(Reading(r.values, r.score - 1))
         return RowValues(_dedupe(readings))
     if n < k:
-        return RowValues(_short(cells, kinds, _typed), [("ROW_SHORT", f"{n}/{k}")])
+        return RowValues(_gaps_anywhere(_short(cells, kinds, _typed), cells, kinds), [("ROW_SHORT", f"{n}/{k}")])
     blank = [not p.text.strip() for p in cells]
     options: list[list[Piece]] = []
     if header_cols:
@@ -140,7 +183,22 @@ def _grid_readings(cells: list[Piece], kinds: list[Kind], header_cols: dict[int,
     elif len(options) > 1:
         issues.append(("COLUMNS_SHIFTED", f"{n}/{k}"))
     readings = [Reading(tuple(_typed(p, kinds[i]) for i, p in enumerate(opt))) for opt in options]
-    return RowValues(_dedupe(readings), issues)
+    return RowValues(_gaps_anywhere(_dedupe(readings), cells, kinds), issues)
+
+
+def _gaps_anywhere(readings: list[Reading], cells: list[Piece], kinds: list[Kind]) -> list[Reading]:
+    """A row of a converted table (columns guessed, not drawn) whose cells do not line up with the
+    columns and that prints fewer values than it has columns: its blank cells are as likely a
+    converter's padding (a label's span, a stray tab) as the places of its missing values, so every
+    place of the gaps among the printed values is a reading too, below the row as laid out. The
+    identities choose; where they cannot, the cells that differ stay uncertain — such a row is
+    never placed on its blanks' word."""
+    table = cells[0].segment.table if cells else None
+    printed = [p for p in cells if p.text.strip()]
+    if table is None or table.exact_columns or not printed or len(printed) >= len(kinds):
+        return readings
+    below = min((r.score for r in readings), default=0.0) - 1
+    return _dedupe(readings + [Reading(r.values, below + r.score) for r in _short(printed, kinds, _typed)])
 
 
 def _drops(blank: list[bool], excess: int) -> Iterator[tuple[int, ...]]:

@@ -10,6 +10,13 @@
    dropped — unless every one does: the text chooses between readings, it never overrides them.
 4. A cell whose final value differs between kept combinations is uncertain; its other values
    are kept as alternatives.
+5. A value read by OCR that stands in an identity the chosen values break is uncertain too, with
+   the value that would balance it: a misreading and a misprint look the same.
+
+A reader's other texts for a cell (OCR unsure of a digit, :attr:`~ogi.model.GridCell.alternatives`)
+are readings like a digit split's: one the identities prefer over the text as recognised is taken,
+and marked :attr:`Resolved.ocr_corrected` (found ``OCR_CORRECTED``, never silent); one that does
+as well leaves the cell uncertain.
 
 A reading may carry a cost counted like a broken identity: the alignment of label-less rows
 (:mod:`ogi.extract.align`) gives "leave the rows unplaced" half an identity, so that a placement
@@ -58,6 +65,9 @@ class Resolved:
     alternatives: list[Number | None] = field(default_factory=list)
     witnessed: str | None = None
     """The narrative statement that chose this value among the readings the identities left open."""
+    ocr_corrected: bool = False
+    """The value is one of OCR's other readings of the cell, taken because only it keeps the
+    identities the text as recognised breaks (``printed.raw`` is the text as recognised)."""
 
     @property
     def uncertain(self) -> bool:
@@ -314,6 +324,7 @@ def solve(rows: list[RowChoice], equations: list[Equation], witnesses: Sequence[
             cell.alternatives = sorted(others, key=lambda v: (v is None, v))
         elif key in decided:
             cell.witnessed = decided[key]
+    _recognised_in_broken(equations, primary)
     if choice.exhausted:
         readings = {r.keys: r.readings for r in rows}
         for keys in choice.open_keys:
@@ -323,7 +334,40 @@ def solve(rows: list[RowChoice], equations: list[Equation], witnesses: Sequence[
                     primary[key].alternatives = sorted(
                         set(primary[key].alternatives) | seen, key=lambda v: (v is None, v)
                     )
+    _mark_corrected(rows, picks[0] if picks else {}, primary)
     return Solution(primary, picks, choice.exhausted)
+
+
+def _recognised_in_broken(equations: list[Equation], cells: dict[str, Resolved]) -> None:
+    """A broken identity among values read by OCR may be a misreading as well as a misprint, and
+    nothing tells which: each recognised term gets the value that would balance it, and is uncertain."""
+    for eq in equations:
+        terms = [cells.get(k) for k in eq.keys]
+        if any(t is None or t.value is None or t.inferred_by for t in terms):
+            continue  # an identity with an unknown term cannot break
+        lhs = sum(cells[k].value or 0 for k in eq.lhs)
+        rhs = sum(cells[k].value or 0 for k in eq.rhs)
+        if lhs == rhs:
+            continue
+        for k in eq.keys:
+            cell = cells[k]
+            if cell.printed is None or cell.printed.where.confidence is None or cell.value is None:
+                continue
+            balancing = cell.value + (rhs - lhs if k in eq.lhs else lhs - rhs)
+            if balancing >= 0 and balancing != cell.value and balancing not in cell.alternatives:
+                cell.alternatives = sorted([*cell.alternatives, balancing], key=lambda v: (v is None, v))
+
+
+def _mark_corrected(rows: list[RowChoice], picks: dict[int, int], cells: dict[str, Resolved]) -> None:
+    """The cells where the primary combination took one of OCR's other readings and nothing else
+    does as well (the cell is not uncertain): corrected, to be reported."""
+    for n, row in enumerate(rows):
+        if n not in picks or not row.readings:
+            continue
+        for column in row.readings[picks[n]].replaced:
+            cell = cells.get(row.keys[column])
+            if cell is not None and not cell.alternatives and not cell.inferred_by:
+                cell.ocr_corrected = True
 
 
 def resolve(rows: list[RowChoice], equations: list[Equation]) -> tuple[dict[str, Resolved], bool]:

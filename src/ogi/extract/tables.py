@@ -20,7 +20,7 @@ from ogi.extract.align import Orphan, Placement
 from ogi.extract.leftovers import LooseCell, leftovers
 from ogi.extract.locate import ORDINAL_BEFORE, Hit, find_label, find_sequence
 from ogi.extract.normalize import fold
-from ogi.extract.readings import VALUE_RUN, Reading, RowValues, row_values
+from ogi.extract.readings import VALUE_RUN, RowValues, row_values
 from ogi.extract.recover import claimed_segments, fill_short, recover_requests
 from ogi.extract.segment import Sum
 from ogi.extract.stream import Piece, Stream
@@ -114,7 +114,7 @@ def _read_row(stream: Stream, hit: Hit, stop: int, read: Callable[[list[Piece]],
         first = {tuple(v.value if v else None for v in r.values) for r in values.readings}
         extra = [r for r in copy.readings if tuple(v.value if v else None for v in r.values) not in first]
         if extra:
-            values.readings.extend(Reading(r.values, r.score - 10) for r in extra)
+            values.readings.extend(replace(r, score=r.score - 10) for r in extra)
             values.issues.append(("DUPLICATE_ROW", hit.printed))
     return values
 

@@ -47,6 +47,9 @@ class GridCell:
     """(row, col) of the cell whose span covers this one; None for an origin cell."""
     absent: bool = False
     """No cell of the source sits here (its row has fewer cells than the grid is wide)."""
+    alternatives: tuple[str, ...] = ()
+    """Other texts the reader considers possible for this cell, most likely first: OCR's readings
+    of digits it was unsure of. The extractor turns them into more readings of the row."""
 
     @property
     def is_span_copy(self) -> bool:

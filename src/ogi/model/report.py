@@ -173,6 +173,8 @@ class Report(BaseModel):
                 provenance[key] = where
             if cell.provenance is not None and cell.provenance.box is not None:
                 boxes[key] = {"page": cell.provenance.page, "box": list(cell.provenance.box)}
+                if cell.provenance.confidence is not None:
+                    boxes[key]["confidence"] = cell.provenance.confidence
         return {
             "file": self.file,
             "template": self.template,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ogi.model import GridCell, Table, Where
 
@@ -68,6 +68,10 @@ class Placed:
     text: str
     box: tuple[float, float, float, float] | None = None
     """The cell's box on its page (PDF: points from the top-left corner), when the source has one."""
+    confidence: float | None = None
+    """How sure the recogniser was of the text, 0–1 (OCR); None for a text layer."""
+    alternatives: tuple[str, ...] = ()
+    """Other texts the reader considers possible (OCR), see :attr:`GridCell.alternatives`."""
 
 
 def expand(
@@ -81,8 +85,10 @@ def expand(
     placed = _drop_empty_columns(list(placed))
     n_cols = len({p.col for p in placed})
 
-    def where(r: int, c: int, box: tuple[float, float, float, float] | None = None) -> Where:
-        return Where(page=row_pages[r] if row_pages else page, table=index, row=r + 1, col=c + 1, box=box)
+    def where(r: int, c: int, p: Placed | None = None) -> Where:
+        box, confidence = (p.box, p.confidence) if p is not None else (None, None)
+        page_of_row = row_pages[r] if row_pages else page
+        return Where(page=page_of_row, table=index, row=r + 1, col=c + 1, box=box, confidence=confidence)
 
     grid: list[list[GridCell | None]] = [[None] * n_cols for _ in range(n_rows)]
     for p in placed:
@@ -90,7 +96,8 @@ def expand(
             for c in range(p.col, min(p.col + max(p.colspan, 1), n_cols)):
                 if grid[r][c] is None:
                     origin = None if (r, c) == (p.row, p.col) else (p.row, p.col)
-                    grid[r][c] = GridCell(p.text, where(r, c, p.box), origin)
+                    alternatives = p.alternatives if origin is None else ()
+                    grid[r][c] = GridCell(p.text, where(r, c, p), origin, alternatives=alternatives)
     rows = [[g or GridCell("", where(r, c), absent=True) for c, g in enumerate(row)] for r, row in enumerate(grid)]
     # An origin hidden under an earlier overlapping span loses its own cell: point its
     # copies at the cell that really sits there, so origins always exist as origin cells.
@@ -113,7 +120,7 @@ def _drop_empty_columns(placed: list[Placed]) -> list[Placed]:
     out = []
     for p in placed:
         end = sum(1 for c in starts if c < p.col + p.colspan)
-        out.append(Placed(p.row, rank[p.col], p.rowspan, max(1, end - rank[p.col]), p.text, p.box))
+        out.append(replace(p, col=rank[p.col], colspan=max(1, end - rank[p.col])))
     return out
 
 

@@ -13,6 +13,7 @@ from ogi.extract import extract
 from ogi.model import Cell, Report, get_template
 from ogi.model.report import Number
 from ogi.readers import read_document
+from ogi.readers.options import ParseOptions
 from ogi.readers.split import split_reports
 from ogi.store.rows import ReportRows, report_rows
 
@@ -77,12 +78,18 @@ def apply_corrections(report: Report, corrections: Corrections) -> Parsed:
 
 
 def corrected_report(
-    data: bytes, name: str, corrections: Corrections, part: int = 1, parts: int = 1
+    data: bytes,
+    name: str,
+    corrections: Corrections,
+    part: int = 1,
+    parts: int = 1,
+    options: ParseOptions | None = None,
 ) -> tuple[Report, Parsed]:
-    """Parse ``data`` again, apply ``corrections``, and run every check on the result. A file of
-    several reports (stored as ``parts`` reports) is cut as :func:`ogi.parse_all_bytes` cuts it,
-    and its report ``part`` is the one corrected."""
-    found = split_reports(read_document(data, name))
+    """Parse ``data`` again (read as ``options`` say: a scan is read by OCR again), apply
+    ``corrections``, and run every check on the result. A file of several reports (stored as
+    ``parts`` reports) is cut as :func:`ogi.parse_all_bytes` cuts it, and its report ``part`` is
+    the one corrected."""
+    found = split_reports(read_document(data, name, options))
     if len(found) != parts:
         raise InputError(name, f"now reads as {len(found)} report(s), not the {parts} stored: its part {part} "
                                "cannot be told apart for correction")  # fmt: skip
@@ -95,11 +102,18 @@ def corrected_report(
     return report, parsed
 
 
-def reparse(data: bytes, name: str, corrections: Corrections, part: int = 1, parts: int = 1) -> ReportRows | str:
+def reparse(
+    data: bytes,
+    name: str,
+    corrections: Corrections,
+    part: int = 1,
+    parts: int = 1,
+    options: ParseOptions | None = None,
+) -> ReportRows | str:
     """The store rows of the corrected report (report ``part`` of the ``parts`` the file holds),
     or why the file no longer parses. Never raises: it runs in the parsing processes."""
     try:
-        report, parsed = corrected_report(data, name, corrections, part, parts)
+        report, parsed = corrected_report(data, name, corrections, part, parts, options)
         return report_rows(report, parsed)
     except OgiError as e:
         return getattr(e, "reason", None) or str(e)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ogi.errors import OgiError
 from ogi.model import Report
+from ogi.readers.options import ParseOptions
 from ogi.units import normalise_agency
 
 
@@ -114,15 +115,15 @@ def warm_up() -> None:
     resolve_region("")
 
 
-def parse_file(data: bytes, name: str) -> list[ReportRows] | str:
+def parse_file(data: bytes, name: str, options: ParseOptions | None = None) -> list[ReportRows] | str:
     """Parse one file into the rows of each report it holds (one for most files, one per part for
     a compiled volume), or say why not. Never raises: it runs in batch workers, where a bad file (or
     a reader bug) must cost that file only. Lives here, not in ``ogi.batch``, so workers never
-    import DuckDB."""
+    import DuckDB. ``options`` say how to read the file (OCR)."""
     try:
         from ogi.api import parse_all_bytes
 
-        return [report_rows(r) for r in parse_all_bytes(data, name)]
+        return [report_rows(r) for r in parse_all_bytes(data, name, options)]
     except OgiError as e:
         return getattr(e, "reason", None) or str(e)
     except MemoryError:

@@ -1,26 +1,31 @@
 """The app's work that runs in the parsing processes: parse for the API, read a document's source
-for display, render a PDF page. Plain functions of bytes, picklable results, no web imports."""
+for display, render a page picture (a PDF page, or a page of an image read by OCR). Plain
+functions of bytes, picklable results, no web imports."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from io import BytesIO
+from typing import Any
 
 from ogi.errors import OgiError
 from ogi.model import Paragraph, Report
 from ogi.model.document import Table
+from ogi.readers.options import ParseOptions
 
 PAGE_WIDTH_PX = 1240
-"""Rendered width of a PDF page: A4 at 150 dpi, sharp on a laptop screen and when zoomed."""
+"""Rendered width of a page picture: A4 at 150 dpi, sharp on a laptop screen and when zoomed."""
+PAGE_PICTURES = frozenset({"pdf", "image"})
+"""Formats shown as page pictures with each cell's box drawn over them."""
 
 
-def parse_reports(data: bytes, name: str) -> list[Report] | str:
-    """The parsed reports of a file (one for most files, one per part of a compiled volume), or
-    why the file cannot be read as reports. Never raises."""
+def parse_reports(data: bytes, name: str, options: ParseOptions | None = None) -> list[Report] | str:
+    """The parsed reports of a file (one for most files, one per part of a compiled volume), read
+    as ``options`` say, or why the file cannot be read as reports. Never raises."""
     try:
         from ogi.api import parse_all_bytes
 
-        return parse_all_bytes(data, name)
+        return parse_all_bytes(data, name, options)
     except OgiError as e:
         return getattr(e, "reason", None) or str(e)
     except MemoryError:
@@ -55,11 +60,14 @@ class Source:
     """A document as the reader saw it, for showing where a cell was read."""
 
     kind: str
-    """``lines`` (text: the decoded lines), ``blocks`` (paragraphs and table grids), ``pdf`` (pages)."""
+    """``lines`` (text: the decoded lines), ``blocks`` (paragraphs and table grids), ``pages``
+    (page pictures: a PDF's pages, an image's frames)."""
     lines: list[str] = field(default_factory=list)
     blocks: list[ParagraphView | GridView] = field(default_factory=list)
     pages: list[tuple[float, float]] = field(default_factory=list)
-    """Each PDF page's (width, height) in points."""
+    """Each page's (width, height) in the units of its cells' boxes: PDF points, or image pixels."""
+    per_point: float = 1.0
+    """Box units per point of the printed page: 1 for a PDF, an image's pixels per point."""
     error: str | None = None
 
 
@@ -96,11 +104,23 @@ def _pdf_pages(data: bytes) -> list[tuple[float, float]]:
         pdf.close()
 
 
+def _image_pages(data: bytes, name: str) -> Source:
+    from ogi.readers.image import frames
+
+    sizes, scales = [], []
+    for frame, px_per_pt in frames(data, name):
+        sizes.append((float(frame.width), float(frame.height)))
+        scales.append(px_per_pt)
+    return Source("pages", pages=sizes, per_point=scales[0] if scales else 1.0)
+
+
 def read_source(data: bytes, name: str, fmt: str) -> Source:
     """The document's source for display. Never raises: a failure is the ``error``."""
     try:
         if fmt == "pdf":
-            return Source("pdf", pages=_pdf_pages(data))
+            return Source("pages", pages=_pdf_pages(data))
+        if fmt == "image":  # shown as it is: reading it again would mean OCR for a picture
+            return _image_pages(data, name)
         if fmt == "text":
             from ogi.readers.text import _normalise_text, decode
 
@@ -126,8 +146,18 @@ def read_source(data: bytes, name: str, fmt: str) -> Source:
         return Source("none", error=f"{type(e).__name__}: {e}")
 
 
-def render_page(data: bytes, page: int, width_px: int = PAGE_WIDTH_PX) -> bytes:
-    """PDF page ``page`` (1-based) as a PNG ``width_px`` wide."""
+def render_page(data: bytes, page: int, width_px: int = PAGE_WIDTH_PX, fmt: str = "pdf") -> bytes:
+    """Page ``page`` (1-based) of a PDF, or frame ``page`` of an image, as a PNG ``width_px`` wide
+    (an image narrower than that is kept as it is)."""
+    if fmt == "image":
+        from ogi.readers.image import frames
+
+        for n, (frame, _) in enumerate(frames(data, "image"), start=1):
+            if n == page:
+                if frame.width > width_px:
+                    frame = frame.resize((width_px, round(frame.height * width_px / frame.width)))
+                return _png(frame)
+        raise ValueError(f"the image has no page {page}")
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
@@ -135,9 +165,12 @@ def render_page(data: bytes, page: int, width_px: int = PAGE_WIDTH_PX) -> bytes:
         if not 1 <= page <= len(pdf):
             raise ValueError(f"the PDF has {len(pdf)} pages, not {page}")
         p = pdf[page - 1]
-        image = p.render(scale=width_px / p.get_width()).to_pil()
-        out = BytesIO()
-        image.save(out, format="PNG", optimize=False)
-        return out.getvalue()
+        return _png(p.render(scale=width_px / p.get_width()).to_pil())
     finally:
         pdf.close()
+
+
+def _png(image: Any) -> bytes:
+    out = BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return out.getvalue()

@@ -13,7 +13,7 @@ from ogi.model.template import TEMPLATE_IDS, Template, get_template
 
 FLAGS = {
     "inferred": ("推算", "原文未印，按勾稽关系唯一推出"),
-    "uncertain": ("不确定", "数字连写或错位，另有可能的读法"),
+    "uncertain": ("不确定", "数字连写、错位或识别（OCR）不确定，另有可能的读法"),
     "missing": ("缺失", "原文没有这个数"),
     "blank": ("留空", "原文此格为空"),
     "na": ("符号", "原文填了“/”“—”或“无”"),
@@ -22,7 +22,7 @@ FLAGS = {
 SEVERITIES = {"error": "错误", "warning": "警告", "info": "提示"}
 DECISIONS = {"confirmed": "已确认", "dismissed": "已驳回", "open": "待处理"}
 LEVELS = ("部委", "省", "市", "县区", "乡镇街道", "部门")
-FORMATS = {"text": "文本", "html": "网页", "docx": "Word", "doc": "Word（doc/wps）", "pdf": "PDF"}
+FORMATS = {"text": "文本", "html": "网页", "docx": "Word", "doc": "Word（doc/wps）", "pdf": "PDF", "image": "图片"}
 TABLES = {"active": "表二（主动公开）", "requests": "表三（依申请公开）", "appeals": "表四（复议诉讼）"}
 RULES = {
     "I1": "勾稽关系：申请数量平衡",
@@ -44,6 +44,7 @@ RULES = {
     "UNSPLITTABLE": "连写数字无法拆分",
     "DUPLICATE_ROW": "行重复",
     "UNCERTAIN_VALUE": "读数不确定",
+    "OCR_CORRECTED": "识别结果已按勾稽关系更正",
     "INFERRED_VALUE": "推算值",
     "BLANK_CELL": "单元格留空",
     "PLACEHOLDER_CELL": "以符号代替数字",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ogi.batch.limits import Limits
 from ogi.errors import OgiError
+from ogi.readers.options import ParseOptions
 from ogi.readers.zipguard import MiB, ZipLimits
 
 TOKEN_ENV = "OGI_TOKEN"
@@ -43,6 +44,9 @@ class Settings:
     """Parsing processes (default: one per CPU)."""
     limits: Limits = field(default_factory=Limits)
     """What one file may cost to parse (time, memory), as in ``ogi ingest``."""
+    parse_options: ParseOptions = field(default_factory=lambda: ParseOptions(ocr_threads=1))
+    """How uploads are read: OCR of scans and images, one thread per parsing process (the
+    processes already fill the cores), as in ``ogi ingest``."""
 
     @property
     def max_upload(self) -> int:

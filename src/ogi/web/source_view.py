@@ -1,7 +1,8 @@
 """The original beside the tables: the part of a document's source that shows where a cell was read.
 
-PDF: the page, with the cell's box drawn over it (an SVG in PDF points over the rendered page, so
-the box needs no inline style and scales with the image). Text: the numbered lines around the
+PDF, and images read by OCR: the page picture, with the cell's box drawn over it (an SVG in the
+box's units — PDF points, image pixels — over the rendered page, so the box needs no inline style
+and scales with the picture). Text: the numbered lines around the
 line, the line marked (and in a line that holds a whole report, the printed value near its
 position). Web pages and Word files: the reader's table with the cell marked, or the paragraph.
 """
@@ -25,7 +26,7 @@ its row label and column header in sight on most layouts."""
 @dataclass
 class SourceExcerpt:
     kind: str
-    """pdf, lines, blocks, none."""
+    """pages, lines, blocks, none."""
     page: int | None = None
     pages: int = 0
     width: float = 0
@@ -55,15 +56,15 @@ async def source_of(services: Services, report: dict[str, Any]) -> Source:
     return await services.sources.get((sha, fmt), load)
 
 
-def _pdf(source: Source, page: int | None, box: list[float] | None) -> SourceExcerpt:
+def _page(source: Source, page: int | None, box: list[float] | None) -> SourceExcerpt:
     n = len(source.pages)
     page = page if page and 1 <= page <= n else 1
     width, height = source.pages[page - 1]
-    out = SourceExcerpt("pdf", page=page, pages=n, width=width, height=height, view=(0, 0, width, height))
+    out = SourceExcerpt("pages", page=page, pages=n, width=width, height=height, view=(0, 0, width, height))
     if box and len(box) == 4:
         x0, y0, x1, y1 = box
         out.box = (x0, y0, x1 - x0, y1 - y0)
-        w, h = min(VIEW[0], width), min(VIEW[1], height)
+        w, h = min(VIEW[0] * source.per_point, width), min(VIEW[1] * source.per_point, height)
         left = min(max(0.0, (x0 + x1) / 2 - w / 2), width - w)
         top = min(max(0.0, (y0 + y1) / 2 - h / 2), height - h)
         out.view = (round(left, 2), round(top, 2), w, h)
@@ -134,8 +135,8 @@ def excerpt(
     printed: str | None = None,
 ) -> SourceExcerpt:
     """The part of ``source`` to show for a cell read at ``parts`` (page/line/table/row/col/char)."""
-    if source.kind == "pdf":
-        return _pdf(source, page or parts.get("page"), box)
+    if source.kind == "pages":
+        return _page(source, page or parts.get("page"), box)
     if source.kind == "lines":
         return _lines(source, parts.get("line"), parts.get("char"), printed)
     if source.kind == "blocks":

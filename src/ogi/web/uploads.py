@@ -140,7 +140,8 @@ async def ingest_upload(
         return await services.read(_unchanged, upload.name, sha, stored[1] if stored[0] == "failed" else None)
     path = path or UPLOAD_PREFIX + upload.name
     try:
-        outcome: list[ReportRows] | str = await services.pool.run(parse_file, upload.data, path)
+        options = services.settings.parse_options
+        outcome: list[ReportRows] | str = await services.pool.run(parse_file, upload.data, path, options)
     except JobFailed as e:
         if not e.cut_off:  # a dying process may be the machine, not the file: not recorded, as in ingest
             return [UploadResult(upload.name, "failed", error=e.reason)]

@@ -9,6 +9,7 @@ again, and a row cut in two (its labels continue on the new page, its numbers do
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ogi.readers._util import Placed
 from ogi.readers.pdf.page import PageTable
@@ -78,7 +79,8 @@ def stitch(prev: PageTable, cont: PageTable) -> bool:
             if p.text.strip():
                 above.text = f"{above.text}\n{p.text}" if above.text.strip() else p.text
             continue
-        prev.cells.append(Placed(p.row + offset, col, p.rowspan, span, p.text, p.box))
+        # replace, not a new Placed: an OCR cell keeps its box, confidence and alternatives
+        prev.cells.append(replace(p, row=p.row + offset, col=col, colspan=span))
     prev.row_pages += cont.row_pages[skip + split :]
     prev.cells.sort(key=lambda p: (p.row, p.col))
     return True

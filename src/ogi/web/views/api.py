@@ -92,7 +92,7 @@ async def parse(request: Request, files: Annotated[list[UploadFile], File()]) ->
         if u.data is None:
             return {"file": u.name, "error": u.error}
         try:
-            outcome = await svc.pool.run(parse_reports, u.data, u.name)
+            outcome = await svc.pool.run(parse_reports, u.data, u.name, svc.settings.parse_options)
         except JobFailed as e:
             return {"file": u.name, "error": str(e)}
         if isinstance(outcome, str):
@@ -169,7 +169,7 @@ def report_json(data: ReportData) -> dict[str, Any]:
         "flags": {k: c.flag for k, c in cells.items() if c.flag},
         "alternatives": {k: c.alternatives for k, c in cells.items() if c.alternatives},
         "provenance": {k: c.provenance for k, c in cells.items() if c.provenance},
-        "boxes": {k: {"page": c.page, "box": c.box} for k, c in cells.items() if c.box},
+        "boxes": {k: _box(c) for k, c in cells.items() if c.box},
         "findings": [_finding_json(f, r["template"]) for f in data.findings],
         "sections": {key: {"heading": heading, "text": text} for key, heading, text in data.sections},
         "meta": data.meta,
@@ -217,6 +217,12 @@ def report_file(request: Request, report_id: int) -> Response:
             "Content-Security-Policy": "sandbox",
         },
     )
+
+
+def _box(cell: Any) -> dict[str, Any]:
+    """Where a cell was printed, as ``ogi parse --json`` gives it (with OCR's confidence)."""
+    box = {"page": cell.page, "box": cell.box}
+    return box if cell.confidence is None else {**box, "confidence": cell.confidence}
 
 
 def _quote(name: str) -> str:

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ogi.model import get_template
 from ogi.web import labels
-from ogi.web.jobs import render_page
+from ogi.web.jobs import PAGE_PICTURES, PAGE_WIDTH_PX, render_page
 from ogi.web.pages import render
 from ogi.web.queries import ReportData, load_report
 from ogi.web.source_view import excerpt, source_of
@@ -110,16 +110,17 @@ async def source_fragment(request: Request, report_id: int, page: int | None = N
 
 @router.get("/reports/{report_id}/pages/{page}.png")
 async def page_image(request: Request, report_id: int, page: int) -> Response:
-    """A PDF report's page, rendered by pypdfium2 (cached; the image is addressed by content)."""
+    """A PDF report's page rendered by pypdfium2, or a page of an image report (read by OCR) as
+    the image itself, scaled (cached; the picture is addressed by content)."""
     svc = services(request)
     sql = "SELECT sha256, format FROM reports WHERE id = ?"
     row = await svc.read(lambda cur: cur.execute(sql, [report_id]).fetchone())
-    if row is None or row[1] != "pdf":
-        raise HTTPException(404, "no PDF page here")
-    sha = row[0]
+    if row is None or row[1] not in PAGE_PICTURES:
+        raise HTTPException(404, "no page picture here")
+    sha, fmt = row
 
     async def make() -> bytes:
-        return await svc.pool.run(render_page, await svc.raw_bytes(sha), page)
+        return await svc.pool.run(render_page, await svc.raw_bytes(sha), page, PAGE_WIDTH_PX, fmt)
 
     try:
         png = await svc.pages.get((sha, page), make)

@@ -90,7 +90,8 @@ async def correct(svc: Services, report_id: int, key: str, text: str | None, *, 
             active[key] = None if value is None else Decimal(value)
         try:
             # A file of several reports is cut again and the same part corrected.
-            rows = await svc.pool.run(reparse, await svc.raw_bytes(sha), path, active, part, parts)
+            data, options = await svc.raw_bytes(sha), svc.settings.parse_options
+            rows = await svc.pool.run(reparse, data, path, active, part, parts, options)
         except JobFailed as e:
             raise HTTPException(500, f"重新解析失败：{e}") from e
         if isinstance(rows, str):
