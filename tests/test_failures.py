@@ -23,6 +23,7 @@ from ogi.batch import ingest
 from ogi.batch.limits import parse_limited
 from ogi.cli.main import main as cli
 from ogi.errors import InputError, OgiError, StoreError
+from ogi.readers import ParseOptions
 from ogi.store.db import Store
 from ogi.store.queries import query
 from ogi.store.schema import SCHEMA_VERSION
@@ -116,15 +117,15 @@ def test_a_store_written_by_a_newer_ogi(tmp_path: Path) -> None:
 # --- parse workers that die ----------------------------------------------------------------------------
 
 
-def die(data: bytes, name: str, *limits: object) -> object:
+def die(data: bytes, name: str, *limits: object, **options: object) -> object:
     """A parse whose process dies (as on a segfault or the OOM killer)."""
     os._exit(3)
 
 
-def die_on_marker(data: bytes, name: str, *limits: object) -> object:
+def die_on_marker(data: bytes, name: str, *limits: object, **options: object) -> object:
     if b"KILLME" in data:
         os._exit(3)
-    return parse_limited(data, name, *limits)  # type: ignore[arg-type]
+    return parse_limited(data, name, *limits, **options)  # type: ignore[arg-type]
 
 
 class _ForkOnly:
@@ -245,6 +246,9 @@ def _jpeg() -> bytes:
     return buf.getvalue()
 
 
+IMAGE = "an image: it can only be read by OCR, which --ocr never turned off"
+
+
 def _zip(names: tuple[str, ...]) -> bytes:
     buf = BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -257,9 +261,9 @@ def _zip(names: tuple[str, ...]) -> bytes:
     ("name", "make", "reason"),
     [
         # Images: refused until OCR lands (issue 11); then this case becomes a parse of the image.
-        ("scan.png", _png, "an image: OCR of scanned reports is not supported yet"),
-        ("scan.jpg", _jpeg, "an image: OCR of scanned reports is not supported yet"),
-        ("named.txt", _png, "an image: OCR of scanned reports is not supported yet"),  # content decides
+        ("scan.png", _png, IMAGE),
+        ("scan.jpg", _jpeg, IMAGE),
+        ("named.txt", _png, IMAGE),  # content decides
         ("reports.zip", lambda: _zip(("a.txt", "b.pdf")),
          "a ZIP archive that is not a Word or Excel document: unpack it and parse the files inside"),
         # A workbook's parts without its content types: an Excel file that cannot be read.
@@ -268,7 +272,8 @@ def _zip(names: tuple[str, ...]) -> bytes:
     ],
 )
 def test_formats_ogi_does_not_read_are_refused(name: str, make, reason: str) -> None:  # type: ignore[no-untyped-def]
+    """Refused with OCR turned off (an image is read by OCR where the extra is installed: test_ocr.py)."""
     with pytest.raises(InputError) as err:
-        ogi.parse_bytes(make(), name)
+        ogi.parse_bytes(make(), name, ParseOptions(ocr="never"))
     assert err.value.reason.startswith(reason) and err.value.file == name
     assert str(err.value) == f"{name}: {err.value.reason}" and "\n" not in str(err.value)
