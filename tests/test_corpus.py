@@ -330,3 +330,24 @@ def test_real_reports_values_written_and_read_back(name: str) -> None:
         assert sorted(f.rule for f in back.findings if f.rule in identities) == sorted(
             f.rule for f in report.findings if f.rule in identities
         )
+
+
+# --- a real report scanned (OCR) -------------------------------------------------------------------
+
+
+def test_huaian_scanned_reads_the_same_cells_as_its_text_pdf() -> None:
+    """Pages 3–5 of the Huai'an report (its four tables, 三 across a page break) scanned at 200 dpi:
+    OCR gives every cell the text PDF gives, and none of them silently wrong against the truth."""
+    pytest.importorskip("rapidocr", reason="the ocr extra is not installed (pip install '.[ocr]')")
+    from ogi.render.scan import scanned, to_pdf
+    from tests.test_ocr import _silently_wrong, _subset, _table_cells
+
+    pages = _subset((CORPUS / "001_huaian_szf_2024.pdf").read_bytes(), [2, 3, 4])
+    as_text = ogi.parse_bytes(pages, "tables.pdf")
+    as_scan = ogi.parse_bytes(to_pdf(scanned(pages, 200), 200), "scan.pdf")
+    assert as_scan.meta["ocr_pages"] == "1,2,3"
+    assert _table_cells(as_scan) == _table_cells(as_text)
+    truth = _truth("001_huaian_szf_2024")["cells"]
+    printed = [k for k, c in as_text.cells.items() if c.value is not None and not c.flag and k in truth]
+    assert len(printed) > 150
+    assert _silently_wrong(as_scan, truth, printed) == []

@@ -1,13 +1,12 @@
 """Scanned PDFs and page images read by OCR: the same cells as the text PDF, or flagged.
 
-The scans are made here (ogi.render.scan) from the shared corpus's text PDFs where OCR's reading is
-compared with the truth, and from the shipped example PDF where it needs only a PDF, a few pages
-only: OCR takes seconds a page. Skipped when the ocr extra is not installed.
+The scans are made here (ogi.render.scan) from the shipped example PDF, whose every value is known
+from its generator, a few pages only: OCR takes seconds a page (a real report scanned:
+test_corpus.py). Skipped when the ocr extra is not installed.
 """
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
 import sys
@@ -18,17 +17,13 @@ import pytest
 import ogi
 from ogi.errors import InputError
 from ogi.readers import ParseOptions, count_pages, read_document
-from tests.conftest import CORPUS, EXAMPLES, need
+from tests.conftest import EXAMPLES, load_script
 from tests.truth import same
 
 pytest.importorskip("rapidocr", reason="the ocr extra is not installed (pip install '.[ocr]')")
 pytestmark = pytest.mark.ocr
 
 from ogi.render.scan import Defects, scanned, to_image, to_pdf  # noqa: E402
-
-HUAIAN = "001_huaian_szf_2024"
-TABLE_PAGES = [2, 3, 4]
-"""Pages 3–5 (0-based 2–4) of the Huai'an report hold all four tables, 三 across a page break."""
 
 
 def _subset(pdf_bytes: bytes, pages: list[int]) -> bytes:
@@ -45,18 +40,14 @@ def _subset(pdf_bytes: bytes, pages: list[int]) -> bytes:
 
 @pytest.fixture(scope="module")
 def tables_pdf() -> bytes:
-    return _subset(need(CORPUS / f"{HUAIAN}.pdf").read_bytes(), TABLE_PAGES)
-
-
-@pytest.fixture(scope="module")
-def example_pdf() -> bytes:
-    """The first three pages of the shipped example PDF (its tables; no ../shared needed)."""
+    """The first three pages of the shipped example PDF: its four tables, 三 across a page break."""
     return _subset((EXAMPLES / "2021_print.pdf").read_bytes(), [0, 1, 2])
 
 
 @pytest.fixture(scope="module")
 def truth() -> dict:
-    return json.loads(need(CORPUS / "truth" / f"{HUAIAN}.json").read_text(encoding="utf-8"))["cells"]
+    """Every value the example prints, from its generator."""
+    return {ex.name: ex for ex in load_script("make_examples").examples()}["2021_print.pdf"].report.cells
 
 
 def _table_cells(report: ogi.Report) -> dict[str, object]:
@@ -153,9 +144,9 @@ def test_models_load_without_the_network(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_images_are_refused_clearly_without_ocr(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, example_pdf: bytes
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tables_pdf: bytes
 ) -> None:
-    image = to_image([scanned(_subset(example_pdf, [0]), 72)[0]], 72, "PNG")
+    image = to_image([scanned(_subset(tables_pdf, [0]), 72)[0]], 72, "PNG")
     with pytest.raises(InputError, match="--ocr never"):
         read_document(image, "page.png", ParseOptions(ocr="never"))
     from ogi.readers import ocr
@@ -171,30 +162,30 @@ def test_images_are_refused_clearly_without_ocr(
     assert out.returncode == 1 and out.stderr.count("\n") == 1 and "OCR" in out.stderr
 
 
-def test_pages_are_counted_for_progress(example_pdf: bytes) -> None:
-    pages = scanned(_subset(example_pdf, [0, 1]), 72)
-    assert count_pages(example_pdf) == 3
+def test_pages_are_counted_for_progress(tables_pdf: bytes) -> None:
+    pages = scanned(_subset(tables_pdf, [0, 1]), 72)
+    assert count_pages(tables_pdf) == 3
     assert count_pages(to_image(pages, 72, "TIFF")) == 2
     assert count_pages(b"plain text") == 1
 
 
-def test_ingest_passes_the_ocr_option(tmp_path: Path, example_pdf: bytes) -> None:
+def test_ingest_passes_the_ocr_option(tmp_path: Path, tables_pdf: bytes) -> None:
     from ogi.batch import ingest
 
     scan = tmp_path / "scan.pdf"
-    scan.write_bytes(to_pdf(scanned(_subset(example_pdf, [2]), 72), 72))
+    scan.write_bytes(to_pdf(scanned(_subset(tables_pdf, [2]), 72), 72))
     result = ingest([scan], tmp_path / "x.duckdb", workers=1, progress=False, options=ParseOptions(ocr="never"))
     assert result.added == 0 and "OCR is turned off" in result.failed[0][1]
 
 
-def test_ray_workers_pass_the_ocr_option_and_count_pages(tmp_path: Path, example_pdf: bytes) -> None:
+def test_ray_workers_pass_the_ocr_option_and_count_pages(tmp_path: Path, tables_pdf: bytes) -> None:
     """The Ray task function (plain Python here, no Ray) reads as the options say and reports the
     pages for the driver's bar."""
     from ogi.batch.limits import Limits
     from ogi.batch.worker import Batch, Hashes, run_batch
 
     scan = tmp_path / "scan.pdf"
-    scan.write_bytes(to_pdf(scanned(_subset(example_pdf, [0, 2]), 72), 72))
+    scan.write_bytes(to_pdf(scanned(_subset(tables_pdf, [0, 2]), 72), 72))
     batch = Batch("p0", ((str(scan), scan.stat().st_size),))
     (result,) = run_batch(batch, Hashes(), None, Limits(), ParseOptions(ocr="never"))
     assert result.status == "failed" and "OCR is turned off" in (result.error or "") and result.pages == 2
