@@ -28,10 +28,9 @@ from ogi.collect.manifest import Manifest
 from ogi.store.db import Store
 from ogi.store.queries import export
 from ogi.store.sources import sources_of_report
-from tests.conftest import CORPUS, ROOT, need
+from tests.conftest import ROOT
 from tests.portal_site import NB, TRS, PortalSite
 from tests.test_collect_fetch import FakeClock, fetcher
-from tests.truth import score
 
 DONE = {
     NB + "202403/t20240305_1001.html": ["page.html"],  # the report in the page
@@ -280,30 +279,6 @@ def test_cli_collects_reports_skips_and_fails_with_reasons(site: PortalSite, tmp
     assert failing.exit_code == 1
     assert "HTTP 404 Not Found" in failing.output and "redirect loop" in failing.output
     assert CliRunner().invoke(main, ["collect", "--out", str(tmp_path / "o3")]).exit_code == 2
-
-
-def test_real_pingtan_pages_collected_and_read(tmp_path: Path) -> None:
-    """The TRS column serving the portal's real article pages (../shared/corpus): the collected
-    reports read as the hand-read truth says, with the portal's URL on each."""
-    pages = {
-        TRS + "202503/t20250310_97791.htm": "012_pingtan_2024",
-        TRS + "202403/t20240308_87885.htm": "014_pingtan_2023",
-    }
-    replace = {p: (need(CORPUS / f"{n}.html").read_bytes(), "text/html; charset=utf-8") for p, n in pages.items()}
-    with PortalSite(replace=replace) as s, fetcher(timeout=2.0) as f:
-        collect([s.url(TRS)], tmp_path / "out", f, progress=False)
-        done = ingest_collected(tmp_path / "out", tmp_path / "c.duckdb", workers=1, progress=False)
-        assert done.ingest.failed == []
-        with Store.open(tmp_path / "c.duckdb", read_only=True) as store:
-            for path, name in pages.items():
-                (rid, stored_sha) = store.con.execute(
-                    "SELECT r.id, r.sha256 FROM reports r JOIN sources s USING (sha256) WHERE s.url = ?", [s.url(path)]
-                ).fetchone()
-                truth = json.loads((CORPUS / "truth" / f"{name}.json").read_text(encoding="utf-8"))
-                report = ogi.parse_bytes(store.raw_path(stored_sha).read_bytes(), f"{name}.html")
-                assert (report.year, report.template) == (truth["year"], truth["template"])
-                assert score(report, truth).wrong == [], name
-                assert sources_of_report(store, rid)[0].listed_on.isoformat() == truth["published"]
 
 
 def test_a_version_1_store_gains_the_sources_table(tmp_path: Path) -> None:

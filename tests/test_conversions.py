@@ -1,9 +1,9 @@
-"""Real PDF→text conversions (shared/corpus/019, shared/seeds/002) and generated ones of every
-damage shape: every cell exact or flagged, never silently wrong; golden files pin the real ones."""
+"""Generated PDF→text conversions of every damage shape: every cell exact or flagged, never silently
+wrong. The real conversions (../shared/corpus/019 and seed 002) are pinned by test_corpus.py (019's
+truth, its placed rows and loose cells, its golden) and test_seeds.py (seed 002's golden)."""
 
 from __future__ import annotations
 
-import json
 import random
 
 import pytest
@@ -13,80 +13,6 @@ from hypothesis import strategies as st
 import ogi
 from ogi.render.conversion import SHAPES, render_conversion
 from ogi.render.synth import synth_report
-from tests.conftest import CORPUS, GOLDEN, SEEDS, need
-from tests.truth import score
-
-CONVERSIONS = {
-    "019_shanghai_szfbgt_2025": CORPUS / "019_shanghai_szfbgt_2025.md",
-    "002_167c701a66cee456": SEEDS / "002_167c701a66cee456.txt",
-}
-
-
-def _golden_view(report: ogi.Report) -> dict:
-    s = report.summary()
-    return {
-        "template": s["template"],
-        "year": s["year"],
-        "agency": s["agency"],
-        "published": s["published"],
-        "cells": s["cells"],
-        "flags": s["flags"],
-        "alternatives": s["alternatives"],
-        "rules": sorted({f.rule for f in report.findings}),
-    }
-
-
-@pytest.mark.parametrize("name", sorted(CONVERSIONS))
-def test_conversion_matches_golden(name: str, regen: bool) -> None:
-    report = ogi.parse(need(CONVERSIONS[name]))
-    got = _golden_view(report)
-    path = GOLDEN / "conversions" / f"{name}.json"
-    if regen:
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    expected = json.loads(path.read_text(encoding="utf-8"))
-    assert got["cells"] == expected["cells"]
-    assert got["flags"] == expected["flags"]
-    assert got == expected
-
-
-def test_019_every_cell_exact_with_its_agency() -> None:
-    truth = json.loads(need(CORPUS / "truth" / "019_shanghai_szfbgt_2025.json").read_text(encoding="utf-8"))
-    report = ogi.parse(CONVERSIONS["019_shanghai_szfbgt_2025"])
-    s = score(report, truth)
-    assert s.wrong == []
-    assert s.exact / len(truth["cells"]) >= 0.995
-    assert (report.agency, report.year, report.published) == ("上海市人民政府办公厅", 2025, None)
-    assert report.region is not None and report.region.code == "310000"
-
-
-def test_019_rows_without_labels_are_placed_and_reported() -> None:
-    report = ogi.parse(need(CONVERSIONS["019_shanghai_szfbgt_2025"]))
-    placed = {f.keys[0].rsplit(".", 1)[0] for f in report.findings if f.rule == "ROW_PLACED"}
-    assert placed == {
-        "requests.partial",
-        "requests.rejected.confirmation",
-        "requests.other.no_correction",
-        "requests.other.no_fee",
-    }
-    # The row printed under a label fragment: "行政机关不再处理其政府信息公 | 40 | 1 | 0 | 0 | 2 | 0 | 43".
-    row = [report.cells[f"requests.other.no_correction.{c}"].value for c in ("natural", "legal", "total")]
-    assert row == [40, 2, 43]
-    assert report.meta["table3_layout"] == "2021"
-    assert not [f for f in report.findings if f.rule in ("MISSING_ROW", "ROW_UNPLACED", "TEMPLATE_MIXED")]
-
-
-def test_019_loose_cells_fill_their_rows_with_notes_kept() -> None:
-    report = ogi.parse(need(CONVERSIONS["019_shanghai_szfbgt_2025"]))
-    made, repealed = report.cells["active.rules.made"], report.cells["active.normative.repealed"]
-    assert (made.value, made.flag) == (22, None)
-    assert made.provenance is not None and made.provenance.note == "其中修订16件"
-    assert (repealed.value, repealed.flag) == (55, None)
-    assert repealed.provenance is not None and repealed.provenance.note == "含自然失效29件"
-    assert report.cells["active.normative.in_force"].value == 189
-    assert sum(f.rule == "CELL_PLACED" for f in report.findings) == 2
-    # Rows printed out of the template's order are found where they are: 行政许可 0 before 规章.
-    assert report.cells["active.licensing.decisions"].value == 0
 
 
 def _silently_wrong(template: str, seed: int, shape: str) -> list[str]:

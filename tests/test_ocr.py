@@ -1,12 +1,12 @@
 """Scanned PDFs and page images read by OCR: the same cells as the text PDF, or flagged.
 
-The scans are made here from the shared corpus's text PDFs (ogi.render.scan), a few pages only:
-OCR takes seconds a page. Skipped when the ocr extra is not installed.
+The scans are made here (ogi.render.scan) from the shipped example PDF, whose every value is known
+from its generator, a few pages only: OCR takes seconds a page (a real report scanned:
+test_corpus.py). Skipped when the ocr extra is not installed.
 """
 
 from __future__ import annotations
 
-import json
 import socket
 import subprocess
 import sys
@@ -17,17 +17,13 @@ import pytest
 import ogi
 from ogi.errors import InputError
 from ogi.readers import ParseOptions, count_pages, read_document
-from tests.conftest import CORPUS, need
+from tests.conftest import EXAMPLES, load_script
 from tests.truth import same
 
 pytest.importorskip("rapidocr", reason="the ocr extra is not installed (pip install '.[ocr]')")
 pytestmark = pytest.mark.ocr
 
 from ogi.render.scan import Defects, scanned, to_image, to_pdf  # noqa: E402
-
-HUAIAN = "001_huaian_szf_2024"
-TABLE_PAGES = [2, 3, 4]
-"""Pages 3–5 (0-based 2–4) of the Huai'an report hold all four tables, 三 across a page break."""
 
 
 def _subset(pdf_bytes: bytes, pages: list[int]) -> bytes:
@@ -44,12 +40,14 @@ def _subset(pdf_bytes: bytes, pages: list[int]) -> bytes:
 
 @pytest.fixture(scope="module")
 def tables_pdf() -> bytes:
-    return _subset(need(CORPUS / f"{HUAIAN}.pdf").read_bytes(), TABLE_PAGES)
+    """The first three pages of the shipped example PDF: its four tables, 三 across a page break."""
+    return _subset((EXAMPLES / "2021_print.pdf").read_bytes(), [0, 1, 2])
 
 
 @pytest.fixture(scope="module")
 def truth() -> dict:
-    return json.loads(need(CORPUS / "truth" / f"{HUAIAN}.json").read_text(encoding="utf-8"))["cells"]
+    """Every value the example prints, from its generator."""
+    return {ex.name: ex for ex in load_script("make_examples").examples()}["2021_print.pdf"].report.cells
 
 
 def _table_cells(report: ogi.Report) -> dict[str, object]:
@@ -145,8 +143,10 @@ def test_models_load_without_the_network(monkeypatch: pytest.MonkeyPatch) -> Non
     assert session.recognize([]) == []
 
 
-def test_images_are_refused_clearly_without_ocr(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    image = to_image([scanned(_subset(need(CORPUS / f"{HUAIAN}.pdf").read_bytes(), [0]), 72)[0]], 72, "PNG")
+def test_images_are_refused_clearly_without_ocr(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tables_pdf: bytes
+) -> None:
+    image = to_image([scanned(_subset(tables_pdf, [0]), 72)[0]], 72, "PNG")
     with pytest.raises(InputError, match="--ocr never"):
         read_document(image, "page.png", ParseOptions(ocr="never"))
     from ogi.readers import ocr

@@ -1,151 +1,28 @@
-"""Readers: real corpus files, renditions of synthetic reports read back, and unreadable input.
-
-Grids are checked cell by cell against the truth: table 三's values sit in grid columns 4–10 of
-the row labelled like the template row, table 四's fifteen values in the last row, table 二's in
-the origin cells right of the row label.
-"""
+"""Readers: renditions of synthetic reports and the shipped examples read back grid by grid, markup
+details, and unreadable input. (The real corpus files are read in test_corpus.py.)"""
 
 from __future__ import annotations
 
-import json
 import random
-import re
-import unicodedata
 import zipfile
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 from io import BytesIO
 from pathlib import Path
 
 import pytest
-from rapidfuzz import fuzz
 
 from ogi.errors import InputError
-from ogi.model import Document, Table, get_template
 from ogi.readers import ParseOptions, read_document
 from ogi.readers import docx as docx_reader
 from ogi.readers import html as html_reader
 from ogi.readers._util import is_page_number
-from ogi.readers.doc import convert_many, soffice_path
+from ogi.readers.doc import convert_many
 from ogi.render.docx import render_docx
 from ogi.render.html import render_html
 from ogi.render.layout import date_text
 from ogi.render.synth import SynthReport, synth_report
-from tests.conftest import CORPUS, need
-
-libreoffice = pytest.mark.skipif(soffice_path() is None, reason="LibreOffice (soffice) is not installed")
-
-
-def _norm(s: str) -> str:
-    s = "".join(unicodedata.normalize("NFKC", s).split())
-    return re.sub(r"^(\d+)、", r"\1.", s).replace("“", '"').replace("”", '"')
-
-
-def _number(text: str) -> Decimal | None:
-    try:
-        return Decimal(text) if text else None
-    except InvalidOperation:
-        return Decimal("NaN")
-
-
-def _same(text: str, expected: object) -> bool:
-    got = _number(text)
-    if expected is None or got is None:
-        return got is None and expected is None
-    return got == Decimal(str(expected))
-
-
-def _find(doc: Document, width: int) -> Table:
-    return next(t for t in doc.tables if len(t.rows[0]) == width)
-
-
-def check_grids(doc: Document, template_id: str, truth: dict[str, object], *, active: bool = True) -> None:
-    t = get_template(template_id)
-    requests, appeals = _find(doc, 10), _find(doc, 15)
-    groups = {g["key"]: g["ordinal"] + g["text"] for g in t.requests_groups}
-    rows = requests.rows  # the header rows match no row label; a page break may split them off
-    for spec in t.rows_of("requests"):
-        expected = [truth.get(k) for k in spec.cell_keys]
-        want = _norm(groups.get(spec.group or "", "") + spec.official_label)
-
-        def label(row: list) -> str:
-            return _norm((row[1].text if row[1].text != row[2].text else "") + row[2].text)
-
-        best = max(rows, key=lambda row, w=want: fuzz.ratio(label(row), w))
-        if fuzz.ratio(label(best), want) < 80:
-            assert all(v is None for v in expected), f"no row for {spec.key}"
-            continue  # a row the document does not print (its truth is null)
-        got = [c.text for c in best[3:10]]
-        assert all(_same(g, e) for g, e in zip(got, expected, strict=True)), (spec.key, got, expected)
-    keys = [k for spec in t.rows_of("appeals") for k in spec.cell_keys]
-    got = [c.text for c in appeals.rows[-1]]
-    assert all(_same(g, truth.get(k)) for g, k in zip(got, keys, strict=True)), got
-    if not active:
-        return
-    table = _find(doc, 4)
-    for spec in t.rows_of("active"):
-        row = next(r for r in table.rows if _norm(r[0].text) == _norm(spec.label))
-        values = [c.text for c in row[1:] if c.origin is None]
-        assert len(values) >= len(spec.columns), spec.key
-        for key, text in zip(spec.cell_keys, values, strict=False):
-            if not text.endswith("元"):
-                assert _same(text, truth.get(key)), (key, text, truth.get(key))
-
-
-def _corpus(name: str) -> tuple[Document, dict]:
-    path = need(CORPUS / name)
-    truth = json.loads(need(CORPUS / "truth" / f"{path.stem}.json").read_text(encoding="utf-8"))
-    return read_document(path.read_bytes(), path.name), truth
-
-
-# --- real files ------------------------------------------------------------------------------
-
-
-def test_shanghai_html_blank_cells() -> None:
-    doc, truth = _corpus("011_shanghai_szfbgt_2019.html")
-    assert doc.meta["published"] == "2020-01-31"
-    table = _find(doc, 10)
-    row = next(r for r in table.rows if r[1].text == "（一）予以公开")
-    assert [c.text for c in row[3:]] == ["258", "12", "", "", "1", "1", ""]
-    assert row[2].origin == (row[1].where.row - 1, 1)  # colspan 2 copy
-    assert all(all(c.where.table == table.where.table for c in r) for r in table.rows)
-    check_grids(doc, "2019", truth["cells"], active=False)
-
-
-@pytest.mark.parametrize("name", ["012_pingtan_2024.html", "014_pingtan_2023.html"])
-def test_pingtan_html(name: str) -> None:
-    doc, truth = _corpus(name)
-    assert [len(t.rows[0]) for t in doc.tables] == [4, 10, 15]
-    assert doc.meta["published"] == truth["published"]
-    assert "年度报告" in doc.meta["title"]
-    check_grids(doc, "2021", truth["cells"])
-
-
-@pytest.mark.parametrize("name", ["001_huaian_szf_2024.pdf", "002_hongze_qzf_2023.pdf"])
-def test_corpus_pdf(name: str) -> None:
-    doc, truth = _corpus(name)
-    assert [len(t.rows[0]) for t in doc.tables] == [4, 10, 15]  # stitched across pages
-    assert all(t.exact_columns for t in doc.tables)
-    check_grids(doc, "2021", truth["cells"])
-    text = doc.plain_text()
-    assert "一、总体情况" in text and "六、其他需要报告的事项" in text
-    assert not any(is_page_number(b.text) for b in doc.blocks if not isinstance(b, Table))
-    assert any("page numbers" in n for n in doc.notes)
-
-
-def test_hongze_pdf_appeals_row() -> None:
-    doc, _ = _corpus("002_hongze_qzf_2023.pdf")
-    assert [c.text for c in _find(doc, 15).rows[-1]] == ["10", "1"] + ["0"] * 8 + ["5"] + ["0"] * 4
-
-
-def test_huaian_pdf_label_split_by_page_break() -> None:
-    doc, _ = _corpus("001_huaian_szf_2024.pdf")
-    table = _find(doc, 10)
-    unable = [r for r in table.rows if r[2].text.startswith(("1.本机关", "2.没有", "3.补正"))]
-    assert [r[1].text for r in unable] == ["（四）无\n法提供"] * 3
-    assert unable[0][1].origin is None and unable[2][1].origin == (unable[0][1].where.row - 1, 1)
-    assert {r[0].where.page for r in unable} == {4, 5}
-
+from tests.conftest import example
+from tests.grids import check_grids, find_table
 
 # --- renditions ------------------------------------------------------------------------------
 
@@ -171,11 +48,10 @@ def test_rendition_round_trip(template_id: str, fmt: str) -> None:
     # The official layout signs off with the agency and the date, as the last two paragraphs.
     assert [b.text for b in doc.blocks[-2:]] == [r.agency, date_text(r.published)]
     check_grids(doc, template_id, r.cells)
-    note = _find(doc, 10).rows
+    note = find_table(doc, 10).rows
     assert {note[i][j].origin for i in range(3) for j in range(3)} == {None, (0, 0)}  # the 3×3 note cell
 
 
-@libreoffice
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("template_id", ["2019", "2021"])
 def test_rendition_pdf_and_doc(template_id: str) -> None:
@@ -191,7 +67,6 @@ def test_rendition_pdf_and_doc(template_id: str) -> None:
         check_grids(doc, template_id, r.cells)
 
 
-@libreoffice
 @pytest.mark.libreoffice
 def test_convert_many(tmp_path: Path) -> None:
     from ogi.render.office import render_doc
@@ -297,7 +172,7 @@ def _encrypted_pdf() -> bytes:
 def _scanned_pdf() -> bytes:
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(need(CORPUS / "002_hongze_qzf_2023.pdf").read_bytes())
+    pdf = pdfium.PdfDocument(example("2021_print.pdf").read_bytes())
     image = pdf[0].render(scale=0.5).to_pil().convert("RGB")
     buf = BytesIO()
     image.save(buf, "PDF")
@@ -315,7 +190,7 @@ def _bad_docx() -> bytes:
     ("name", "make", "reason"),
     [
         ("locked.pdf", _encrypted_pdf, "encrypted"),
-        ("half.pdf", lambda: (b := need(CORPUS / "001_huaian_szf_2024.pdf").read_bytes())[: len(b) // 2], "truncated"),
+        ("half.pdf", lambda: (b := example("2021_print.pdf").read_bytes())[: len(b) // 2], "truncated"),
         ("scan.pdf", _scanned_pdf, "OCR is turned off"),
         ("garbage.pdf", lambda: b"%PDF-1.7\n" + bytes(range(256)) * 20, "PDF"),
         ("garbage.docx", lambda: bytes(range(256)) * 20, "not a DOCX"),

@@ -4,7 +4,6 @@ merged cells), PDF and DOC (through LibreOffice) parse exactly: every cell, no f
 from __future__ import annotations
 
 import random
-import shutil
 
 import pytest
 
@@ -12,8 +11,6 @@ import ogi
 from ogi.render.docx import render_docx
 from ogi.render.html import render_html
 from ogi.render.synth import SynthReport, synth_report
-
-needs_office = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 
 
 def _kw(rep: SynthReport) -> dict:
@@ -54,7 +51,6 @@ def test_html_in_gbk_with_misleading_extension() -> None:
 
 
 @pytest.mark.libreoffice
-@needs_office
 @pytest.mark.parametrize("template", ["2019", "2021"])
 def test_pdf_and_doc_renditions(template: str) -> None:
     from ogi.render.office import render_doc, render_pdf

@@ -1,51 +1,40 @@
-"""The five seed reports: every cell exactly as the document prints it, and their real defects found."""
+"""The five seed reports (../shared/seeds): their real defects found; every cell, flag and finding of
+each pinned by its golden file (tests/golden/seeds, see test_golden.py)."""
 
 from __future__ import annotations
 
-import json
+from pathlib import Path
 
 import pytest
 
 import ogi
-from tests.conftest import GOLDEN, SEEDS, need
+from tests.conftest import GOLDEN, SEEDS, need_shared
+from tests.test_golden import assert_matches_golden
 
-SEED_NAMES = [
-    "000_d5ad828fb1d0e8fb",
-    "001_1cb59e66f00bcffe",
-    "002_167c701a66cee456",
-    "003_c61ea60888540bc5",
-    "004_d44e2812b3c67d69",
-]
+need_shared(SEEDS)
+
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
 
-def _golden_view(report: ogi.Report) -> dict:
-    s = report.summary()
-    return {
-        "template": s["template"],
-        "year": s["year"],
-        "agency": s["agency"],
-        "published": s["published"],
-        "cells": s["cells"],
-        "flags": s["flags"],
-        "rules": sorted({f.rule for f in report.findings}),
-    }
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.stem)
+def test_output_matches_golden(path: Path, regen: bool) -> None:
+    assert_matches_golden(path, GOLDEN / "seeds" / f"{path.stem}.json", regen)
 
 
-@pytest.mark.parametrize("name", SEED_NAMES)
-def test_seed_matches_golden(name: str, regen: bool) -> None:
-    report = ogi.parse(need(SEEDS / f"{name}.txt"))
-    got = _golden_view(report)
-    path = GOLDEN / "seeds" / f"{name}.json"
-    if regen:
-        path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    expected = json.loads(path.read_text(encoding="utf-8"))
-    assert got["cells"] == expected["cells"]
-    assert got["flags"] == expected["flags"]
-    assert got == expected
+def test_every_seed_golden_has_its_seed() -> None:
+    assert {p.stem for p in (GOLDEN / "seeds").glob("*.json")} == {p.stem for p in SEED_FILES}
+    assert len(SEED_FILES) == 5
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.stem)
+def test_a_seed_is_one_report(path: Path) -> None:
+    """A file of one report is never cut into parts (readers/split.py)."""
+    reports = ogi.parse_all(path)
+    assert len(reports) == 1 and reports[0].part is None
 
 
 def test_000_truncated_procurement_row() -> None:
-    r = ogi.parse(need(SEEDS / "000_d5ad828fb1d0e8fb.txt"))
+    r = ogi.parse(SEEDS / "000_d5ad828fb1d0e8fb.txt")
     # One number for two columns: cut short at the end is the first reading, but nothing proves it.
     projects, amount = r.cells["active.procurement.projects"], r.cells["active.procurement.amount"]
     assert (projects.value, projects.flag, projects.alternatives) == (43, "uncertain", [None])
@@ -55,7 +44,7 @@ def test_000_truncated_procurement_row() -> None:
 
 
 def test_001_missing_procurement_and_extra_line() -> None:
-    r = ogi.parse(need(SEEDS / "001_1cb59e66f00bcffe.txt"))
+    r = ogi.parse(SEEDS / "001_1cb59e66f00bcffe.txt")
     assert r.cells["active.procurement.projects"].flag == "missing"
     assert r.cells["active.procurement.amount"].flag == "missing"
     assert r.cells["active.extra.published_total"].value == 4267
@@ -68,7 +57,7 @@ def test_001_missing_procurement_and_extra_line() -> None:
 
 
 def test_002_lost_columns_are_flagged_not_guessed() -> None:
-    r = ogi.parse(need(SEEDS / "002_167c701a66cee456.txt"))
+    r = ogi.parse(SEEDS / "002_167c701a66cee456.txt")
     assert r.cells["requests.new.total"].value == 0
     assert r.cells["requests.new.total"].flag is None
     assert r.cells["requests.new.natural"].flag == "inferred"
@@ -78,7 +67,7 @@ def test_002_lost_columns_are_flagged_not_guessed() -> None:
 
 
 def test_003_sixteenth_number_in_table_four() -> None:
-    r = ogi.parse(need(SEEDS / "003_c61ea60888540bc5.txt"))
+    r = ogi.parse(SEEDS / "003_c61ea60888540bc5.txt")
     extra = [f for f in r.findings if f.rule == "EXTRA_VALUES"]
     assert extra and "16" in extra[0].message and "15" in extra[0].message
     assert all(r.cells[k].value == 0 for k in r.cells if k.startswith("appeals."))

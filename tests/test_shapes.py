@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ogi
@@ -26,13 +26,13 @@ def _silently_wrong(template: str, seed: int, shape: str, amount_unit: str = "�
     return wrong
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(template=st.sampled_from(["2019", "2021"]), seed=st.integers(0, 10**6), shape=st.sampled_from(SHAPES))
 def test_every_cell_exact_or_flagged(template: str, seed: int, shape: str) -> None:
     assert _silently_wrong(template, seed, shape) == []
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=15)
 @given(seed=st.integers(0, 10**6), shape=st.sampled_from(SHAPES))
 def test_amounts_printed_in_yuan_are_converted(seed: int, shape: str) -> None:
     assert _silently_wrong("2019", seed, shape, amount_unit="元") == []
@@ -52,11 +52,17 @@ def test_grid_shapes_are_exact_without_flags() -> None:
 
 
 def test_run_together_tables_three_and_four_are_settled_by_identities() -> None:
-    settled = total = 0
+    """Of 3,800 cells of tables 三 and 四 in 20 crawler dumps, the identities settle all but two: seed
+    14's 行政复议 row runs 11 0 together as "110", which reads as 1 10 just as well (both add up)."""
+    unsettled = {}
     for seed in range(20):
         rep = synth_report("2021", random.Random(seed))
         report = ogi.parse_bytes(render_text(rep, "crawler").encode(), "x.txt")
-        keys = [k for k in rep.cells if not k.startswith("active.")]
-        total += len(keys)
-        settled += sum(1 for k in keys if report.cells[k].value == rep.cells[k] and not report.cells[k].flag)
-    assert settled / total > 0.97
+        for k in (k for k in rep.cells if not k.startswith("active.")):
+            cell = report.cells[k]
+            if cell.value != rep.cells[k] or cell.flag:
+                unsettled[(seed, k)] = (rep.cells[k], cell.value, cell.flag, cell.alternatives)
+    assert unsettled == {
+        (14, "appeals.review.upheld"): (11, 1, "uncertain", [11]),
+        (14, "appeals.review.corrected"): (0, 10, "uncertain", [0]),
+    }

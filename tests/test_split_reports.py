@@ -20,7 +20,7 @@ from ogi.render.synth import SynthReport, synth_report
 from ogi.render.text import render_text
 from ogi.store.db import Store
 from ogi.store.schema import MIGRATIONS, SCHEMA_VERSION
-from tests.conftest import CORPUS, SEEDS, need
+from tests.conftest import EXAMPLES
 
 REPORTS = [synth_report(t, random.Random(s)) for s, t in [(1, "2021"), (2, "2019"), (3, "2021"), (4, "2021")]]
 
@@ -60,10 +60,11 @@ def test_a_volume_is_cut_into_its_reports(shapes: list[str]) -> None:
     assert all(a is not None and b is not None and a[1] < b[0] for a, b in itertools.pairwise(spans))
 
 
-def test_one_report_is_never_cut() -> None:
-    for path in [*sorted(need(CORPUS).glob("0*.*")), *sorted(need(SEEDS).glob("*.txt"))]:
-        reports = ogi.parse_all(path)
-        assert len(reports) == 1 and reports[0].part is None, path.name
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.iterdir()))
+def test_one_report_is_never_cut(name: str) -> None:
+    """Every shipped example is one report (the real reports: test_corpus.py and test_seeds.py)."""
+    reports = ogi.parse_all(EXAMPLES / name)
+    assert len(reports) == 1 and reports[0].part is None
 
 
 def test_parse_bytes_names_the_parts_instead_of_returning_one() -> None:

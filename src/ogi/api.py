@@ -94,6 +94,8 @@ def _read(path: str | Path) -> tuple[bytes, str]:
         raise InputError(str(p), "is a directory, not a file") from e
     except PermissionError as e:
         raise InputError(str(p), "permission denied") from e
+    except OSError as e:  # a symlink loop, a path through a file, a read error on the disk
+        raise InputError(str(p), f"cannot be read ({e.strerror or e})") from e
 
 
 def parse(path: str | Path, options: ParseOptions | None = None) -> Report:

@@ -150,7 +150,12 @@ def ingest(
     # Workers forked before the database opens start in milliseconds and share this process's
     # imports; once DuckDB runs its threads, only the fork server is safe.
     early = _forked_pool(workers) if workers > 1 and not isinstance(db, Store) else None
-    store = db if isinstance(db, Store) else Store.open(db)
+    try:
+        store = db if isinstance(db, Store) else Store.open(db)
+    except BaseException:
+        if early is not None:  # the forked workers must not outlive a store that failed to open
+            early.shutdown(cancel_futures=True)
+        raise
     try:
         with progress_bar("ingest", progress, unit="pages") as bar:
             recorder = StoreRecorder(store, bar, retry_failed=retry_failed, batch=batch)

@@ -51,6 +51,10 @@ FLAG_FINDINGS: dict[str, tuple[str, Severity, str]] = {
 }
 
 
+def _shown(value: object) -> str:
+    return "空" if value is None else str(value)
+
+
 def check_flags(report: Report, template: Template) -> list[Finding]:
     """One finding per kind of flag, naming every cell that has it."""
     groups: dict[str, list[str]] = {}
@@ -71,8 +75,8 @@ def check_flags(report: Report, template: Template) -> list[Finding]:
         )
     if keys := groups.get("uncertain"):
         detail = "；".join(
-            f"{_label(template, k)}取{report.cells[k].value}（另可能为"
-            f"{'、'.join('空' if a is None else str(a) for a in report.cells[k].alternatives)}）"
+            f"{_label(template, k)}取{_shown(report.cells[k].value)}（另可能为"
+            f"{'、'.join(_shown(a) for a in report.cells[k].alternatives)}）"
             for k in keys[:8]
         )
         more = "……" if len(keys) > 8 else ""

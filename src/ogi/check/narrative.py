@@ -52,8 +52,9 @@ STATEMENTS: list[tuple[str, re.Pattern[str], Candidates, list[str]]] = [
     ),
     (
         "未收到政府信息公开申请",
-        re.compile(r"(?:未收到|没有收到|未发生)[^。；]{0,16}?(?:政府信息公开申请|依申请公开)"),
-        lambda r: [0],
+        # Not "未发生因依申请公开被行政复议纠错…": that says no appeal arose from a request.
+        re.compile(r"(?:未收到|没有收到|未发生)[^。；因]{0,16}?(?:政府信息公开申请|依申请公开)"),
+        lambda r: [x for x in (_get(r, "requests.new.total"),) if x is not None],
         ["requests.new.total"],
     ),
     (

@@ -133,7 +133,7 @@ def check_dates(report: Report, template: Template) -> list[Finding]:
                     "（条例第四十九条：部门1月31日前、政府3月31日前）。",
                 )
             )
-        if report.published.year < report.year:
+        if report.published.year <= report.year:  # the statistics run to 31 December
             out.append(
                 Finding(
                     rule="PUBLISHED_BEFORE_YEAR_END",

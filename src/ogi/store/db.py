@@ -24,7 +24,7 @@ from ogi.errors import StoreError
 from ogi.model import Report
 from ogi.store.files import RawFiles
 from ogi.store.rows import report_rows
-from ogi.store.schema import SCHEMA_VERSION, migrate
+from ogi.store.schema import SCHEMA_VERSION, current_version, migrate
 from ogi.store.writer import Added, Entry, write_batch
 
 DEFAULT_DB = "ogi.duckdb"
@@ -65,10 +65,16 @@ class Store:
         except duckdb.Error as e:
             raise StoreError(f"{p}: not a DuckDB file ogi can read ({e})") from e
         store = cls(p, con, read_only)
+
+        def newer(version: int) -> StoreError:
+            return StoreError(f"{p} has schema version {version}, newer than this ogi's; upgrade ogi")
+
         try:
             if not read_only:
-                migrate(con, lambda v: StoreError(f"{p} has schema version {v}, newer than this ogi's; upgrade ogi"))
+                migrate(con, newer)
                 store.files.clean()
+            elif (found := current_version(con)) > SCHEMA_VERSION:
+                raise newer(found)
         except BaseException:
             con.close()
             raise

@@ -262,7 +262,7 @@ CREATE TABLE drafts (
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3_REVIEW, _V4_UNITS, _V5_PARTS, _V6_DRAFTS)
 
 
-def _current_version(con: duckdb.DuckDBPyConnection) -> int:
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version' AND table_schema = 'main'"
     ).fetchone()
@@ -275,7 +275,7 @@ def _current_version(con: duckdb.DuckDBPyConnection) -> int:
 def migrate(con: duckdb.DuckDBPyConnection, on_newer: Callable[[int], Exception]) -> int:
     """Bring the database to :data:`SCHEMA_VERSION`, all steps in one transaction; returns the
     version found. ``on_newer`` builds the error raised for a file written by a newer ogi."""
-    found = _current_version(con)
+    found = current_version(con)
     if found > SCHEMA_VERSION:
         raise on_newer(found)
     if found == SCHEMA_VERSION:
