@@ -58,7 +58,7 @@ def fires(*rules: str) -> Callable[[F], F]:
 def code_rules() -> set[str]:
     src = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "ogi").rglob("*.py"))
     rules = set(re.findall(r'rule="([A-Z][A-Z0-9_]+)"', src))
-    rules |= set(re.findall(r'"([XS]_[A-Z][A-Z_]+)"', src))  # across years, across sources: written in SQL rows
+    rules |= set(re.findall(r"[\"']([XS]_[A-Z][A-Z_]+)[\"']", src))  # across years, across sources: written in SQL rows
     rules |= set(ISSUE_TEXT) | {rule for rule, _, _ in FLAG_FINDINGS.values()}
     rules |= {i["id"] for t in TEMPLATE_IDS for i in get_template(t).raw["identities"]}
     return rules
@@ -501,7 +501,7 @@ def test_row_placed() -> None:
     r = parse("\n".join(t), name="r.md")
     f = one(r, "ROW_PLACED")
     assert (f.keys, f.printed) == ([f"requests.partial.{c}" for c in REQUEST_COLUMNS], "□ □ □ 4 6 0 0 0 0 10")
-    assert f.message.startswith(f"「{PARTIAL}」一行行标题缺失或残缺（PDF转换时移出），数值“□ □ □ 4 6 0 0 0 0 10”")
+    assert f.message.startswith(f"「{PARTIAL}」一行行标题缺失或残缺，数值“□ □ □ 4 6 0 0 0 0 10”")
     _exact(r, rep)
 
 

@@ -186,7 +186,7 @@ def _placed(rr: RowRead, placement: Placement) -> Finding:
         severity="info",
         keys=list(rr.keys),
         printed=orphan.numbers.printed if orphan else None,
-        message=f"「{rr.official}」一行{why}（PDF转换时移出），数值{numbers}按表格行序归入此行；"
+        message=f"「{rr.official}」一行{why}，数值{numbers}按表格行序归入此行；"
         "有勾稽关系核对的为确定值，否则标记为不确定。",
     )
 

@@ -8,6 +8,8 @@ that is only a page number (``- 3 -``, ``第3页``, a bare number near the page 
 
 from __future__ import annotations
 
+import re
+
 from ogi.model import Paragraph, Table, Where
 from ogi.model.document import Block
 from ogi.readers._util import Placed, cell_text, expand, is_page_number
@@ -51,7 +53,12 @@ def _continues(a: Line, b: Line, left: float, right: float, page: Page) -> bool:
 
 
 def _join(a: str, b: str) -> str:
+    if a[-1:].isdigit() and b[:1].isdigit() and _CJK.search(a):
+        return a + b  # Chinese text wraps anywhere, inside a number too: 「…政府信息 34」「0 条」 is 340
     return f"{a} {b}" if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum() else a + b
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def blocks(pages: list[Page], notes: list[str]) -> list[Block]:
