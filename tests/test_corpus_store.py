@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 import re
 import shutil
 from decimal import Decimal
@@ -31,6 +32,7 @@ from tests.conftest import CORPUS, SEEDS, SHARED, TRUTH, need_shared
 from tests.portal_site import TRS, PortalSite
 from tests.test_collect_fetch import fetcher
 from tests.test_collect_pages import PINGTAN, listing_of
+from tests.test_crossyear_sql import HONGZE, disturb, numeric, python_findings, store_of
 from tests.test_store import main
 from tests.truth import score
 
@@ -258,3 +260,39 @@ def test_real_pingtan_pages_collected_and_read(tmp_path: Path) -> None:
                 assert (report.year, report.template) == (truth["year"], truth["template"])
                 assert score(report, truth).wrong == {}, name
                 assert sources_of_report(store, rid)[0].listed_on.isoformat() == truth["published"]
+
+
+@pytest.fixture(scope="module")
+def pingtan_pairs_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """平潭's five years and the 洪泽 pair (see tests/test_crossyear_sql.py)."""
+    return store_of(tmp_path_factory.mktemp("pairs"), [*(CORPUS / n for n in PINGTAN_TEXT), *HONGZE])
+
+
+def test_sql_cross_year_rules_agree_with_python_as_parsed(pingtan_pairs_db: Path, tmp_path: Path) -> None:
+    db = shutil.copy(pingtan_pairs_db, tmp_path / "as_parsed.duckdb")
+    with Store.open(db) as store:
+        found = check_cross_year(store)
+        expected = python_findings(store)
+    assert numeric(found) == expected
+    # Pinned: 平潭 2020's run-together reading, 洪泽's counts in force that lapse.
+    assert [(f.agency_id, f.year, f.rule, f.keys[0], f.expected, f.printed) for f in expected] == [
+        ("平潭综合实验区", 2020, "X_PREV_COUNT", "active.other_services.prev_count", "10", "1"),
+        *[(f.agency_id, f.year, "X_IN_FORCE", f.keys[0], f.expected, f.printed) for f in expected[1:]],
+    ]
+    assert {f.rule for f in expected[1:]} == {"X_IN_FORCE"} and len(expected) == 3
+
+
+def test_disturbed_cross_year_cells_agree_and_reach_every_note(pingtan_pairs_db: Path, tmp_path: Path) -> None:
+    db = shutil.copy(pingtan_pairs_db, tmp_path / "notes.duckdb")
+    found = []
+    with Store.open(db) as store:
+        for seed in range(6):
+            disturb(store, random.Random(seed))
+            now = check_cross_year(store)
+            assert numeric(now) == python_findings(store)
+            found += now
+    assert {f.rule for f in found} >= {"X_CARRY_OVER", "X_PREV_COUNT", "X_IN_FORCE"}
+    words = "".join(f.message for f in found)
+    notes = ("另可读作", "与上年报告相符，宜取此数", "原文未印", "上年报告的相关数字也是不确定读数", "相差-", "增/减+")
+    for note in notes:
+        assert note in words, note
