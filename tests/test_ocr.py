@@ -7,6 +7,7 @@ test_corpus.py). Skipped when the ocr extra is not installed.
 
 from __future__ import annotations
 
+import io
 import socket
 import subprocess
 import sys
@@ -194,3 +195,36 @@ def test_ray_workers_pass_the_ocr_option_and_count_pages(tmp_path: Path, tables_
 def test_options_are_checked() -> None:
     with pytest.raises(ValueError, match="ocr must be one of"):
         ParseOptions(ocr="sometimes")  # type: ignore[arg-type]
+
+
+def test_image_pages_come_as_printed_on_white() -> None:
+    """Transparent pixels hide a colour (often black) that a plain RGB conversion shows; 16-bit grey
+    converted plainly clips to white. Both would read as a page with nothing on it."""
+    from PIL import Image, ImageDraw
+
+    from ogi.readers.image import frames
+
+    clear = Image.new("RGBA", (400, 200), (0, 0, 0, 0))
+    ImageDraw.Draw(clear).rectangle((50, 50, 150, 100), fill=(0, 0, 0, 255))
+    grey = Image.new("I;16", (300, 200), 40000)
+    pages = []
+    for image in (clear, grey):
+        buf = io.BytesIO()
+        image.save(buf, "PNG")
+        pages.append(next(frames(buf.getvalue(), "p.png"))[0])
+    assert [p.mode for p in pages] == ["RGB", "RGB"]
+    assert pages[0].getpixel((10, 10)) == (255, 255, 255) and pages[0].getpixel((60, 60)) == (0, 0, 0)
+    assert pages[1].getpixel((10, 10)) == (156, 156, 156)
+
+
+def test_a_later_tiff_page_too_large_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from PIL import Image
+
+    from ogi.readers import image as reader
+
+    buf = io.BytesIO()
+    small, large = Image.new("L", (100, 100), 255), Image.new("L", (400, 400), 255)
+    small.save(buf, "TIFF", save_all=True, append_images=[large])
+    monkeypatch.setattr(reader, "MAX_PIXELS", 100 * 100)
+    with pytest.raises(InputError, match="too large"):
+        list(reader.frames(buf.getvalue(), "two.tif"))

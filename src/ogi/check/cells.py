@@ -106,7 +106,7 @@ def check_ocr_corrected(report: Report, template: Template) -> list[Finding]:
     return [
         Finding(
             rule="OCR_CORRECTED",
-            severity="info",
+            severity="warning",  # a misprinted total reads like a misread digit: a person must look
             keys=keys,
             message=f"{len(keys)}个单元格的OCR识别结果不符合勾稽关系，已改取唯一符合的另一种识别：{detail}。请对照原文核实。",
         )

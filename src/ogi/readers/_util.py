@@ -39,6 +39,17 @@ def cell_text(lines: Iterable[str]) -> str:
     return out
 
 
+def join_wrapped(a: str, b: str) -> str:
+    """Two lines of one paragraph that the layout wrapped: Latin words keep a space between them;
+    Chinese text wraps anywhere, inside a number too (「…政府信息 34」「0 条」 is 340)."""
+    if a[-1:].isdigit() and b[:1].isdigit() and _CJK.search(a):
+        return a + b
+    return f"{a} {b}" if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum() else a + b
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def is_page_number(text: str) -> bool:
     return bool(PAGE_NUMBER.match(text))
 

@@ -59,14 +59,28 @@ def frames(data: bytes, source: str) -> Iterator[tuple[PILImage, float]]:
 
     try:
         image = Image.open(BytesIO(data))
-        if image.width * image.height > MAX_PIXELS:
-            raise InputError(source, f"the image is too large to read ({image.width}×{image.height} pixels)")
         for frame in ImageSequence.Iterator(image):
-            upright = ImageOps.exif_transpose(frame).convert("RGB")
+            if frame.width * frame.height > MAX_PIXELS:  # every frame: a TIFF's later pages may be larger
+                raise InputError(source, f"the image is too large to read ({frame.width}×{frame.height} pixels)")
+            upright = _on_white(ImageOps.exif_transpose(frame))
             dpi = frame.info.get("dpi", (0, 0))[0]
             yield upright, float(dpi) / 72 if dpi and float(dpi) >= 100 else upright.width / A4_WIDTH_PT
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise InputError(source, f"the image cannot be decoded ({decode_error(exc)})") from exc
+
+
+def _on_white(frame: PILImage) -> PILImage:
+    """RGB as printed: transparent pixels white (their hidden colour is often black), 16-bit grey
+    scaled to 8 bits (a plain conversion clips it to white)."""
+    from PIL import Image
+
+    if frame.mode in ("I;16", "I;16B", "I;16L", "I"):
+        frame = frame.point(lambda v: v / 256).convert("L")
+    if frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info):
+        rgba = frame.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, "white")
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return frame.convert("RGB")
 
 
 def _pages(data: bytes, source: str) -> Iterator[PageImage]:

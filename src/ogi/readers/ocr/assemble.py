@@ -15,7 +15,7 @@ import re
 
 from ogi.model import GridCell, Paragraph, Table, Where
 from ogi.model.document import Block
-from ogi.readers._util import expand
+from ogi.readers._util import expand, join_wrapped
 from ogi.readers.ocr.page import Line, PageRead
 from ogi.readers.pdf.page import PageTable
 from ogi.readers.pdf.stitch import stitch
@@ -120,7 +120,7 @@ def _paragraphs(lines: list[tuple[Line, PageRead]]) -> list[Paragraph]:
             last = out[-1]
             w = last.where
             where = Where(page=w.page, box=w.box, confidence=min(confidence, w.confidence or 1.0))
-            out[-1] = Paragraph(_join(last.text, line.text), where)
+            out[-1] = Paragraph(join_wrapped(last.text, line.text), where)
         else:
             out.append(Paragraph(line.text, Where(page=page.number, box=box, confidence=confidence)))
         prev = (line, page)
@@ -134,10 +134,6 @@ def _runs_on(a: tuple[Line, PageRead], b: tuple[Line, PageRead]) -> bool:
     left = min(ln.x0 for ln in pb.lines) if pb.lines else lb.x0
     near = pa is not pb or 0 <= lb.top - la.bottom < 1.2 * em
     return la.x1 >= right - 1.5 * em and lb.x0 <= left + 0.8 * em and near
-
-
-def _join(a: str, b: str) -> str:
-    return f"{a} {b}" if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum() else a + b
 
 
 def _union(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float] | None:

@@ -92,9 +92,14 @@ def decode(probs: np.ndarray, charset: list[str]) -> Text:
 
 
 def _look_alikes_as_digits(chars: list[str]) -> list[str]:
-    if chars and all(c.isdigit() or c in LOOK_ALIKE or c in ".," for c in chars):
-        return [LOOK_ALIKE.get(c, c) for c in chars]
-    return chars
+    if not chars or not all(c.isdigit() or c in LOOK_ALIKE or c in ".," for c in chars):
+        return chars
+    if all(c in _STROKES or c in ".," for c in chars):
+        return chars  # strokes alone are as likely a piece of ruling left in a blank cell as a 1
+    return [LOOK_ALIKE.get(c, c) for c in chars]
+
+
+_STROKES = {c for c, digit in LOOK_ALIKE.items() if digit == "1"}
 
 
 def _digit_classes(charset: list[str]) -> dict[str, int]:

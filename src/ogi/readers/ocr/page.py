@@ -106,6 +106,8 @@ def read_page(rgb: np.ndarray, number: int, px_per_pt: float, unit_per_px: float
     words = _words(prepared.quads, grids, px_per_pt)
     session.timings.structure += time.perf_counter() - start
     crops = [_crop(prepared.image, w.box) for w in words]
+    # A box the straightening moved off the page crops to nothing: no text there.
+    words, crops = [w for w, c in zip(words, crops, strict=True) if c.size], [c for c in crops if c.size]
     for word, text in zip(words, session.recognize(crops), strict=True):
         word.text = text
     words = [w for w in words if w.text.text]

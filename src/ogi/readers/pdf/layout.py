@@ -8,11 +8,9 @@ that is only a page number (``- 3 -``, ``第3页``, a bare number near the page 
 
 from __future__ import annotations
 
-import re
-
 from ogi.model import Paragraph, Table, Where
 from ogi.model.document import Block
-from ogi.readers._util import Placed, cell_text, expand, is_page_number
+from ogi.readers._util import Placed, cell_text, expand, is_page_number, join_wrapped
 from ogi.readers.pdf.page import Line, Page, PageTable
 from ogi.readers.pdf.stitch import stitch
 
@@ -39,7 +37,7 @@ def _paragraphs(page: Page, dropped: list[int]) -> list[tuple[float, Paragraph, 
     for ln in lines:
         if out and _continues(out[-1][2], ln, left, right, page):
             prev = out[-1]
-            out[-1] = (prev[0], Paragraph(_join(prev[1].text, ln.text), prev[1].where), ln)
+            out[-1] = (prev[0], Paragraph(join_wrapped(prev[1].text, ln.text), prev[1].where), ln)
         else:
             out.append((ln.top, Paragraph(ln.text, Where(page=page.number)), ln))
     return out
@@ -50,15 +48,6 @@ def _continues(a: Line, b: Line, left: float, right: float, page: Page) -> bool:
     if any(a.bottom <= t.bbox[1] and t.bbox[3] <= b.top for t in page.tables):
         return False
     return a.x1 >= right - 1.5 * em and b.x0 <= left + 0.8 * em and 0 <= b.top - a.bottom < 1.2 * em
-
-
-def _join(a: str, b: str) -> str:
-    if a[-1:].isdigit() and b[:1].isdigit() and _CJK.search(a):
-        return a + b  # Chinese text wraps anywhere, inside a number too: 「…政府信息 34」「0 条」 is 340
-    return f"{a} {b}" if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum() else a + b
-
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def blocks(pages: list[Page], notes: list[str]) -> list[Block]:
@@ -92,7 +81,7 @@ def blocks(pages: list[Page], notes: list[str]) -> list[Block]:
                 and last_line is not None
                 and _continues_page(prev_line, prev_page, item, page)
             ):
-                seq[-1] = Paragraph(_join(seq[-1].text, item.text), seq[-1].where)
+                seq[-1] = Paragraph(join_wrapped(seq[-1].text, item.text), seq[-1].where)
                 prev_line = last_line
                 continue
             seq.append(item)
