@@ -77,3 +77,14 @@ def test_scans_are_kept_unread_without_ocr(tmp_path: Path, monkeypatch: pytest.M
     _collection(out)
     done = ingest_collected(out, tmp_path / "c.duckdb", workers=1, progress=False)
     assert (done.ingest.added, done.ingest.failed, done.not_readable) == (0, [], 2)
+
+
+def test_an_article_whose_image_is_an_error_page_is_counted_not_readable(tmp_path: Path) -> None:
+    from ogi.collect.ingest import report_files
+
+    out = tmp_path / "out"
+    _collection(out)
+    (out / FOLDER / "2.jpg").write_bytes(b"<html><body>404 Not Found</body></html>")  # a portal's error page
+    records, not_readable = report_files(out)
+    assert (records, not_readable) == ([], 2)  # the article's two images: kept, not read, the run goes on
+    assert not (out / FOLDER / "scan.tif").exists()

@@ -21,7 +21,9 @@ from pathlib import Path, PurePosixPath
 
 from ogi.batch.ingest import IngestResult, ingest
 from ogi.collect.manifest import FileRecord, Manifest
+from ogi.errors import InputError
 from ogi.readers import READERS
+from ogi.readers.image import frames as image_frames
 from ogi.store.db import Store, sha256_of
 from ogi.store.sources import Source, record_sources
 
@@ -56,22 +58,21 @@ def report_files(out: Path) -> tuple[list[FileRecord], int]:
         if r.format == "image" and r.entry and r.path:
             images[r.entry].append(r)
     out_records = [r for r in readable if r.format != "image" or r.entry not in images]
+    unreadable = len(reports) - len(readable)
     for entry, pages in images.items():
         order = manifest.entries[entry].files if entry in manifest.entries else []
         pages.sort(key=lambda r: order.index(r.path) if r.path in order else len(order))
-        out_records.append(pages[0] if len(pages) == 1 else _one_scan(out, entry, pages))
-    return out_records, len(reports) - len(readable)
+        try:
+            out_records.append(pages[0] if len(pages) == 1 else _one_scan(out, entry, pages))
+        except InputError:  # a page that is no image (an error page saved as .jpg), or too large
+            unreadable += len(pages)
+    return out_records, unreadable
 
 
 def _one_scan(out: Path, entry: str, pages: list[FileRecord]) -> FileRecord:
     """The page images of one scanned report as one multi-page TIFF beside them, recorded as the
-    article's file."""
-    from PIL import Image, ImageOps
-
-    frames = []
-    for r in pages:
-        with Image.open(out / str(r.path)) as image:
-            frames.append(ImageOps.exif_transpose(image).convert("RGB"))
+    article's file. Each image is read as the image reader reads it (size limits, upright, on white)."""
+    frames = [page for r in pages for page, _ in image_frames((out / str(r.path)).read_bytes(), str(r.path))]
     buf = BytesIO()
     frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:], compression="tiff_adobe_deflate")
     data = buf.getvalue()
