@@ -13,6 +13,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 import ogi
+from ogi.errors import InputError
 from ogi.readers import ParseOptions, read_document
 from ogi.readers.pdf.grid import cell_text, find_grids
 from ogi.readers.pdf.page import Char, Ruling
@@ -134,6 +135,33 @@ def test_page_without_text_layer_is_noted() -> None:
     doc = read_document(_save(pdf), "mixed.pdf", ParseOptions(ocr="never"))
     assert f"pages without a text layer (scanned?): {len(pdf)}" in doc.notes
     assert [len(t.rows[0]) for t in doc.tables] == [4, 10, 15]
+
+
+def _stamped(pdf: pdfium.PdfDocument, text: str) -> None:
+    """``text`` stamped at the foot of every page, as portals stamp 「第1页 共5页」 on a scan."""
+    for i in range(len(pdf)):
+        page = pdf[i]
+        obj = pdfium_c.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", 9.0)
+        pdfium_c.FPDFText_SetText(obj, (pdfium_c.FPDF_WCHAR * (len(text) + 1))(*map(ord, text), 0))
+        pdfium_c.FPDFPageObj_Transform(obj, *pdfium.PdfMatrix().translate(40, 20).get())
+        pdfium_c.FPDFPage_InsertObject(page.raw, obj)
+        page.gen_content()
+
+
+def test_a_scan_with_a_stamped_page_number_is_a_scan() -> None:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (600, 800), "white").save(buf, "PDF", resolution=72)
+    scan = pdfium.PdfDocument(buf.getvalue())
+    _stamped(scan, "Page 1 of 5")
+    with pytest.raises(InputError, match="scanned PDF without a text layer"):
+        read_document(_save(scan), "scan.pdf", ParseOptions(ocr="never"))
+    text = pdfium.PdfDocument.new()
+    text.new_page(600, 800)
+    _stamped(text, "Page 1 of 5")  # the same few characters with no picture under them: text
+    doc = read_document(_save(text), "stamp.pdf", ParseOptions(ocr="never"))
+    assert "Page 1 of 5" in doc.plain_text() and not any("text layer" in n for n in doc.notes)
 
 
 def test_a_page_that_cannot_be_read_is_noted_and_skipped() -> None:

@@ -56,7 +56,7 @@ def read_page(page: pdfium.PdfPage, number: int) -> Page:
     out = Page(number, frame.width, frame.height)
     textpage = page.get_textpage()
     try:
-        if not page_has_text(textpage):
+        if not page_has_text(page, textpage):
             out.has_text = False
             return out
         grids = find_grids(*find_rulings(page.raw, frame), number)

@@ -31,13 +31,31 @@ def frame_of(page: pdfium.PdfPage) -> Frame:
     return Frame(left, bottom, right, top, page.get_rotation() % 360)
 
 
-def page_has_text(textpage: pdfium.PdfTextPage) -> bool:
-    """Whether the page has a text layer: any printable character. A page without one is a scan
-    (or an image of text) and needs OCR."""
+def page_has_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> bool:
+    """Whether the page has a text layer. A page without one is a scan (or an image of text) and
+    needs OCR; so is a page whose few characters (a portal's 「第1页 共5页」 stamp, a watermark) lie
+    on an image that covers it."""
     raw = textpage.raw
+    printable = 0
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
         code = pdfium_c.FPDFText_GetUnicode(raw, i)
         if code > 32 and not chr(code).isspace():
+            printable += 1
+            if printable >= STAMP_CHARS:
+                return True
+    return printable > 0 and not _covered_by_image(page)
+
+
+STAMP_CHARS = 40
+"""A page with fewer characters than this may be a scan with a stamp or watermark on it: a page of
+a report that is text has hundreds."""
+
+
+def _covered_by_image(page: pdfium.PdfPage) -> bool:
+    width, height = page.get_width(), page.get_height()
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+        left, bottom, right, top = obj.get_bounds()
+        if right - left >= 0.6 * width and top - bottom >= 0.6 * height:
             return True
     return False
 
