@@ -33,8 +33,11 @@ CONFUSIONS = {
 """Digits that printed, scanned or photographed shapes are commonly misread as one another."""
 SECOND_CHOICE = 0.01
 """Another class with at least this probability at a digit's frame is an alternative."""
-SURE = 0.97
-"""A digit read with less confidence than this also gets the digits it is confused with."""
+SURE = 0.9
+"""A digit read with less confidence than this also gets the digits it is confused with. Higher,
+every faint 0 of a noisy scan gets 6, 8 and 9, the combinations outgrow the solver's budget and
+whole tables end uncertain; a misread above it that breaks an identity still ends uncertain, with
+the value that balances it."""
 MAY_BE_STRAY = 0.05
 """A digit or dot whose frame gives "nothing here" this much probability may be a stray mark."""
 NEARLY_SEEN = 0.1
