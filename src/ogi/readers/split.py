@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ogi.model import Document, Paragraph, Where
 from ogi.model.document import Block
 from ogi.model.report import ReportPart
+from ogi.readers.text import BODY_MARKER, CRAWLER_FIELDS
 
 TITLE = re.compile(
     r"^[^报]{0,40}?(?:(?:19|20)\d{2}年(?:度)?[^报]{0,30}?政府信息公开(?:工作)?(?:年度)?报告"
@@ -27,17 +28,10 @@ TITLE_MAX = 80
 TITLE_LINES = 3
 SENTENCE = re.compile(r"[。；，,:：]|根据|按照|现将|以下")
 OVERVIEW = re.compile(r"(?:^|[\s。])(?:第一部分|[一1][、.．]|[（(]一[）)])?\s*(?:总体情况|概述)|一[、.．]\s*总体情况")
-HEADER_LINE = re.compile(r"^\s*(标题|发布时间|发布日期|发布机构|原文链接|文号|栏目)\s*[:：]\s*(.*)$")
-HEADER_FIELDS = {
-    "标题": "title",
-    "发布时间": "published",
-    "发布日期": "published",
-    "发布机构": "publisher",
-    "原文链接": "url",
-    "文号": "doc_number",
-    "栏目": "column",
-}
-BODY_MARKER = re.compile(r"^=+\s*正文\s*=+$")
+HEADER_FIELDS = {label: field for label, field in CRAWLER_FIELDS.items() if field != "local_path"}
+"""A crawler header's fields that head a report inside a compiled file (the saving tool's local
+path is never among them)."""
+HEADER_LINE = re.compile(rf"^\s*({'|'.join(HEADER_FIELDS)})\s*[:：]\s*(.*)$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from decimal import Decimal
 from ogi.model.template import get_template
 from ogi.store import crosssql
 from ogi.store.append import append
+from ogi.store.columns import FINDING_TYPES
 from ogi.store.crosssql import APPLICANTS, IN_FORCE_ROWS, PREV_COUNT_ROWS
 from ogi.store.db import Store
 
@@ -249,12 +250,7 @@ _COLUMNS = {
     "prev_report_id": "BIGINT",
     "agency_id": "VARCHAR",
     "year": "INTEGER",
-    "rule": "VARCHAR",
-    "severity": "VARCHAR",
-    "keys": "VARCHAR[]",
-    "message": "VARCHAR",
-    "expected": "VARCHAR",
-    "printed": "VARCHAR",
+    **FINDING_TYPES,  # the findings' own fields, as the findings table stores them
 }
 
 
