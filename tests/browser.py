@@ -108,3 +108,12 @@ def browser(width: int = 1440, height: int = 900, downloads: Path | None = None)
 
 def console_errors(driver: Any) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def wait(driver: Any, condition: Any, seconds: float = 60) -> Any:
+    """Until ``condition(driver)`` is truthy. A page swapped or reloaded while the condition reads it
+    (htmx, a form's redirect) leaves its elements stale: they are looked up again, not an error."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,)).until(condition)

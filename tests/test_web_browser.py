@@ -9,20 +9,12 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from tests.browser import browser, console_errors, missing, server
+from tests.browser import browser, console_errors, missing, server, wait
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-WAIT = 60
 
 pytestmark = pytest.mark.skipif(missing() is not None, reason=str(missing()))
 
-
-def _wait(driver, condition):  # type: ignore[no-untyped-def]
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    # htmx swaps the panel while the condition reads it: an element gone stale is read again.
-    return WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def _upload(driver, url: str, *paths: Path) -> None:  # type: ignore[no-untyped-def]
@@ -32,7 +24,7 @@ def _upload(driver, url: str, *paths: Path) -> None:  # type: ignore[no-untyped-
     field = driver.find_element(By.ID, "file-input")
     driver.execute_script("arguments[0].style.display = 'block'", field)
     field.send_keys("\n".join(str(p) for p in paths))
-    _wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#upload-rows tr.st-ok")) == len(paths))
+    wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#upload-rows tr.st-ok")) == len(paths))
 
 
 def test_upload_review_and_correct(tmp_path: Path) -> None:
@@ -44,12 +36,12 @@ def test_upload_review_and_correct(tmp_path: Path) -> None:
         texts = [r.text for r in rows]
         assert any("新乡市凤泉区东风街道办事处" in t and "错误 3" in t for t in texts), texts
         driver.find_element(By.LINK_TEXT, "新乡市凤泉区东风街道办事处").click()
-        _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "table.official"))
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "table.official"))
         assert "勾稽关系：办理结果合计" in driver.find_element(By.ID, "findings").text
 
         # The flagged cell: its provenance and the source line, marked.
         driver.find_element(By.CSS_SELECTOR, 'td.v.broken[data-key="requests.total.total"] a').click()
-        _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '.panel-inner[data-key="requests.total.total"]'))
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '.panel-inner[data-key="requests.total.total"]'))
         panel = driver.find_element(By.ID, "panel")
         assert "（七）总计" in panel.text and "原文第69行" in panel.text and "印为 7，应为 4" in panel.text
         marked = panel.find_element(By.CSS_SELECTOR, "li.marked")
@@ -63,7 +55,7 @@ def test_upload_review_and_correct(tmp_path: Path) -> None:
         panel.find_element(By.NAME, "why").send_keys("对照原文，总计应为4")
         panel.find_element(By.CSS_SELECTOR, "input.who[name=who]").send_keys("测试审核员")
         panel.find_element(By.CSS_SELECTOR, "form.correct button[type=submit]").click()
-        _wait(driver, lambda d: "已审核" in d.find_element(By.ID, "panel").text)
+        wait(driver, lambda d: "已审核" in d.find_element(By.ID, "panel").text)
         findings = driver.find_element(By.ID, "findings").text
         assert "勾稽关系：办理结果合计" not in findings and "勾稽关系：申请人合计" not in findings
         cell = driver.find_element(By.CSS_SELECTOR, 'td.v[data-key="requests.total.total"]')
@@ -73,9 +65,9 @@ def test_upload_review_and_correct(tmp_path: Path) -> None:
         # A PDF report: the cell's page is drawn beside the tables.
         driver.get(url + "/")
         driver.find_element(By.LINK_TEXT, "洛阳市生态环境局").click()
-        _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "table.official"))
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "table.official"))
         driver.find_element(By.CSS_SELECTOR, 'td.v[data-key="requests.new.commercial"] a').click()
-        _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '.panel-inner[data-key="requests.new.commercial"]'))
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '.panel-inner[data-key="requests.new.commercial"]'))
         image = driver.find_element(By.CSS_SELECTOR, "#panel svg.page-image image")
         assert image.get_attribute("href").endswith("/pages/2.png")
         loaded = driver.execute_async_script(

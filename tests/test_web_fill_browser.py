@@ -18,7 +18,7 @@ import pytest
 import ogi
 from ogi.batch import ingest
 from ogi.fill import Draft
-from tests.browser import browser, console_errors, missing, server
+from tests.browser import browser, console_errors, missing, server, wait
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AGENCY = "淮安市洪泽区人民政府"
@@ -27,11 +27,6 @@ APPLICANTS = ("natural", "commercial", "research", "nonprofit", "legal", "other_
 
 pytestmark = pytest.mark.skipif(missing() is not None, reason=str(missing()))
 
-
-def _wait(driver, condition):  # type: ignore[no-untyped-def]
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, WAIT).until(condition)
 
 
 def _downloaded(folder: Path, suffix: str) -> Path:
@@ -64,7 +59,7 @@ def test_fill_a_report_with_live_checks_then_download_and_submit(tmp_path: Path)
         year.send_keys("2024")
         start.find_element(By.NAME, "who").send_keys("洪泽区政务公开办 王敏")
         start.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        _wait(d, lambda d: d.find_elements(By.ID, "fill-form"))
+        wait(d, lambda d: d.find_elements(By.ID, "fill-form"))
         assert "由2023年报告" in d.find_element(By.CSS_SELECTOR, ".fill-head").text
 
         inputs = {i.get_attribute("data-key"): i for i in d.find_elements(By.CSS_SELECTOR, "input[data-key]")}
@@ -89,7 +84,7 @@ def test_fill_a_report_with_live_checks_then_download_and_submit(tmp_path: Path)
                 inputs[key].clear()
                 inputs[key].send_keys(text)
         total = 'td.v[data-key="requests.total.total"]'
-        _wait(d, lambda d: "broken" in d.find_element(By.CSS_SELECTOR, total).get_attribute("class"))
+        wait(d, lambda d: "broken" in d.find_element(By.CSS_SELECTOR, total).get_attribute("class"))
         expect = d.find_element(By.CSS_SELECTOR, f"{total} .expect")
         assert expect.is_displayed() and expect.text == f"应为 {right}"
         assert d.find_elements(By.CSS_SELECTOR, "td.v.broken") == [cell("requests.total.total")]
@@ -102,7 +97,7 @@ def test_fill_a_report_with_live_checks_then_download_and_submit(tmp_path: Path)
         inputs["requests.total.total"].clear()
         inputs["requests.total.total"].send_keys(str(right))
         counts = ("count-broken", "count-unfilled")
-        _wait(d, lambda d: [d.find_element(By.ID, c).text for c in counts] == ["勾稽不符 0", "未填 0"])
+        wait(d, lambda d: [d.find_element(By.ID, c).text for c in counts] == ["勾稽不符 0", "未填 0"])
         assert d.find_elements(By.CSS_SELECTOR, "td.v.broken") == []
         assert d.find_element(By.ID, "live-ok").is_displayed()
 
@@ -111,7 +106,7 @@ def test_fill_a_report_with_live_checks_then_download_and_submit(tmp_path: Path)
         d.find_element(By.CSS_SELECTOR, 'button[data-copy="overview"]').click()
         overview = d.find_element(By.ID, "section-overview")
         assert overview.get_attribute("value") == last.sections["overview"].text
-        _wait(d, lambda d: "与上年文字雷同" in d.find_element(By.ID, "live-warnings").text)
+        wait(d, lambda d: "与上年文字雷同" in d.find_element(By.ID, "live-warnings").text)
         for key, text in typed.sections.items():
             area = d.find_element(By.ID, f"section-{key}")
             area.clear()
@@ -120,7 +115,7 @@ def test_fill_a_report_with_live_checks_then_download_and_submit(tmp_path: Path)
                          typed.published.isoformat())  # type: ignore[union-attr]  # fmt: skip
 
         d.find_element(By.ID, "save-button").click()
-        _wait(d, lambda d: "已保存为第2版" in d.find_element(By.TAG_NAME, "body").text)
+        wait(d, lambda d: "已保存为第2版" in d.find_element(By.TAG_NAME, "body").text)
 
         # The DOCX downloads, and reads back to exactly what was typed.
         d.find_element(By.CSS_SELECTOR, '#downloads a[data-format="docx"]').click()
@@ -136,7 +131,7 @@ def test_fill_a_report_with_live_checks_then_download_and_submit(tmp_path: Path)
 
         # Submitted, it is the unit's 2024 report, its original the DOCX.
         d.find_element(By.ID, "submit-button").click()
-        _wait(d, lambda d: "/reports/" in d.current_url and d.find_elements(By.CSS_SELECTOR, "table.official"))
+        wait(d, lambda d: "/reports/" in d.current_url and d.find_elements(By.CSS_SELECTOR, "table.official"))
         facts = d.find_element(By.CSS_SELECTOR, ".facts").text
         assert AGENCY in facts and "2024" in facts and f"{AGENCY}2024年政府信息公开工作年度报告.docx" in facts
         assert console_errors(d) == []

@@ -11,7 +11,7 @@ import pytest
 from ogi.batch import ingest
 from ogi.overview import charts
 from ogi.overview.charts import ChartError
-from tests.browser import browser, console_errors, missing, server
+from tests.browser import browser, console_errors, missing, server, wait
 from tests.web_helpers import EXAMPLES, web_client
 
 
@@ -69,7 +69,6 @@ def test_dashboard_filters_and_coverage_in_a_browser(db: Path, tmp_path: Path) -
     """Also the screenshots in docs/, when ``OGI_SCREENSHOTS=docs`` is set (never in a plain run:
     tests do not rewrite tracked files)."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     shots = Path(os.environ.get("OGI_SCREENSHOTS") or tmp_path)
     with server(db) as url, browser(1280, 1800) as driver:
@@ -79,12 +78,11 @@ def test_dashboard_filters_and_coverage_in_a_browser(db: Path, tmp_path: Path) -
         form.find_element(By.NAME, "region").send_keys("320813")
         form.find_element(By.NAME, "year").send_keys("2024")
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        WebDriverWait(driver, 60).until(lambda d: "region=320813" in d.current_url)
+        wait(driver, lambda d: "region=320813" in d.current_url)
         assert driver.find_element(By.ID, "units").text != whole and "3" in driver.find_element(By.ID, "units").text
         if _charts_here():
-            WebDriverWait(driver, 60).until(
-                lambda d: d.execute_script("return document.querySelector('#chart-outcomes img').naturalWidth") > 0
-            )
+            drawn = "return document.querySelector('#chart-outcomes img').naturalWidth"
+            wait(driver, lambda d: d.execute_script(drawn) > 0)
         driver.find_element(By.CSS_SELECTOR, "#chart-outcomes summary").click()
         assert "予以公开" in driver.find_element(By.CSS_SELECTOR, "#chart-outcomes table").text
         driver.save_screenshot(str(shots / "dashboard.png"))
@@ -93,7 +91,7 @@ def test_dashboard_filters_and_coverage_in_a_browser(db: Path, tmp_path: Path) -
         form.find_element(By.NAME, "region").send_keys("320813")
         form.find_element(By.NAME, "year").send_keys("2024")
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        WebDriverWait(driver, 60).until(lambda d: d.find_elements(By.ID, "coverage-table"))
+        wait(driver, lambda d: d.find_elements(By.ID, "coverage-table"))
         rows = driver.find_elements(By.CSS_SELECTOR, "#coverage-table tbody tr")
         assert len(rows) >= 13 and any("逾期发布" in r.text for r in rows)
         driver.save_screenshot(str(shots / "coverage.png"))
