@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ogi.readers.spans import Span, merged_cells
+
 H_RULING = 20.0
 """Points: the shortest horizontal ruling (a narrow column's width is about 25 pt)."""
 V_RULING = 11.0
@@ -34,14 +36,6 @@ NO_END = 30.0
 """Points: a vertical ruling whose ends noise or a seal has broken off must be at least this long;
 no character of a report is that tall."""
 """A boundary separates two grid positions when rulings cover this share of their common edge."""
-
-
-@dataclass(slots=True)
-class Span:
-    row: int
-    col: int
-    rowspan: int
-    colspan: int
 
 
 @dataclass(slots=True)
@@ -164,33 +158,12 @@ def _grid(hs: list[tuple[float, int, int]], vs: list[tuple[float, int, int]], to
     if len(xs) < 3 or len(ys) < 2:
         return None
     rows, cols = len(ys) - 1, len(xs) - 1
-    parent = list(range(rows * cols))
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for r in range(rows):
-        for c in range(cols):
-            if c + 1 < cols and _coverage(vs, xs[c + 1], ys[r], ys[r + 1], tol) < COVERED:
-                parent[find(r * cols + c)] = find(r * cols + c + 1)
-            if r + 1 < rows and _coverage(hs, ys[r + 1], xs[c], xs[c + 1], tol) < COVERED:
-                parent[find(r * cols + c)] = find((r + 1) * cols + c)
-    members: dict[int, list[tuple[int, int]]] = {}
-    for r in range(rows):
-        for c in range(cols):
-            members.setdefault(find(r * cols + c), []).append((r, c))
-    spans = []
-    for cells in sorted(members.values()):
-        r0, r1 = min(r for r, _ in cells), max(r for r, _ in cells)
-        c0, c1 = min(c for _, c in cells), max(c for _, c in cells)
-        if len(cells) == (r1 - r0 + 1) * (c1 - c0 + 1):
-            spans.append(Span(r0, c0, r1 - r0 + 1, c1 - c0 + 1))
-        else:  # not a rectangle (a ruling broken by noise): every position is a cell of its own
-            spans.extend(Span(r, c, 1, 1) for r, c in cells)
+    spans = merged_cells(
+        rows,
+        cols,
+        lambda r, c: _coverage(vs, xs[c + 1], ys[r], ys[r + 1], tol) < COVERED,
+        lambda r, c: _coverage(hs, ys[r + 1], xs[c], xs[c + 1], tol) < COVERED,
+    )
     if rows * cols == len(spans) == 1:
         return None
-    spans.sort(key=lambda s: (s.row, s.col))
     return Grid(xs, ys, spans)

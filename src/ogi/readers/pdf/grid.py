@@ -18,6 +18,7 @@ from itertools import pairwise
 from ogi.readers._util import Placed
 from ogi.readers.pdf.page import Box, Char, PageTable, Ruling
 from ogi.readers.pdf.rulings import TOLERANCE
+from ogi.readers.spans import Groups, merged_cells
 
 MIN_COVER = 0.5
 """The share of a boundary between two atoms that rulings must cover for them to be two cells."""
@@ -76,25 +77,18 @@ def find_grids(horizontal: list[Ruling], vertical: list[Ruling], page: int) -> l
 
 
 def _components(horizontal: list[Ruling], vertical: list[Ruling]) -> list[tuple[list[Ruling], list[Ruling]]]:
-    """Groups of rulings connected by crossings (union-find over horizontal × vertical pairs)."""
-    parent = list(range(len(horizontal) + len(vertical)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    """Groups of rulings connected by crossings."""
     n = len(horizontal)
+    joined = Groups(n + len(vertical))
     for i, h in enumerate(horizontal):
         for j, v in enumerate(vertical):
             if h.start - TOLERANCE <= v.at <= h.end + TOLERANCE and v.start - TOLERANCE <= h.at <= v.end + TOLERANCE:
-                parent[root(i)] = root(n + j)
+                joined.join(i, n + j)
     groups: dict[int, tuple[list[Ruling], list[Ruling]]] = {}
     for i, h in enumerate(horizontal):
-        groups.setdefault(root(i), ([], []))[0].append(h)
+        groups.setdefault(joined.root(i), ([], []))[0].append(h)
     for j, v in enumerate(vertical):
-        groups.setdefault(root(n + j), ([], []))[1].append(v)
+        groups.setdefault(joined.root(n + j), ([], []))[1].append(v)
     return [(hs, vs) for hs, vs in groups.values() if hs and vs]
 
 
@@ -116,37 +110,21 @@ def _covered(rulings: list[Ruling], lo: float, hi: float) -> bool:
 
 
 def _grid(hs: list[Ruling], vs: list[Ruling], xs: list[float], ys: list[float], page: int) -> Grid:
-    n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    parent = list(range(n_rows * n_cols))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     on_x, on_y = _on(vs, xs), _on(hs, ys)
-    for r in range(n_rows):
-        for c in range(n_cols):
-            here = r * n_cols + c
-            if c + 1 < n_cols and not _covered(on_x[c + 1], ys[r], ys[r + 1]):
-                parent[root(here + 1)] = root(here)
-            if r + 1 < n_rows and not _covered(on_y[r + 1], xs[c], xs[c + 1]):
-                parent[root(here + n_cols)] = root(here)
-    spans: dict[int, list[int]] = {}
-    for r in range(n_rows):
-        for c in range(n_cols):
-            s = spans.setdefault(root(r * n_cols + c), [r, c, r, c])
-            s[0], s[1], s[2], s[3] = min(s[0], r), min(s[1], c), max(s[2], r), max(s[3], c)
-    order = sorted(spans, key=lambda k: (spans[k][0], spans[k][1]))
-    index = {k: i for i, k in enumerate(order)}
+    spans = merged_cells(
+        len(ys) - 1,
+        len(xs) - 1,
+        lambda r, c: not _covered(on_x[c + 1], ys[r], ys[r + 1]),
+        lambda r, c: not _covered(on_y[r + 1], xs[c], xs[c + 1]),
+    )
     cells = []
-    for k in order:
-        r0, c0, r1, c1 = spans[k]
-        box: Box = (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])
-        cells.append(Placed(r0, c0, r1 - r0 + 1, c1 - c0 + 1, "", box))
-    cell_at = [[index[root(r * n_cols + c)] for c in range(n_cols)] for r in range(n_rows)]
-    table = PageTable(page, (xs[0], ys[0], xs[-1], ys[-1]), xs, cells, [page] * n_rows)
+    cell_at = [[0] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    for i, s in enumerate(spans):
+        box: Box = (xs[s.col], ys[s.row], xs[s.col + s.colspan], ys[s.row + s.rowspan])
+        cells.append(Placed(s.row, s.col, s.rowspan, s.colspan, "", box))
+        for r in range(s.row, s.row + s.rowspan):
+            cell_at[r][s.col : s.col + s.colspan] = [i] * s.colspan
+    table = PageTable(page, (xs[0], ys[0], xs[-1], ys[-1]), xs, cells, [page] * (len(ys) - 1))
     return Grid(table, ys, cell_at, [[] for _ in cells])
 
 
