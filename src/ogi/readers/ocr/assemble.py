@@ -17,18 +17,12 @@ from ogi.model import GridCell, Paragraph, Table, Where
 from ogi.model.document import Block
 from ogi.readers._util import expand, join_wrapped
 from ogi.readers.ocr.page import Line, PageRead
+from ogi.readers.pdf.layout import is_footer_number, next_below, runs_on
 from ogi.readers.pdf.page import PageTable
 from ogi.readers.pdf.stitch import stitch
 
 Item = PageTable | Line
 VALUE = re.compile(r"^(?:[+\-]?\d[\d.,]*(?:万元|元|件)?|[/／—－\-]+|无)$")
-
-
-def _is_footer(line: Line, page: PageRead) -> bool:
-    text = line.text.strip()
-    if not text.isdigit() or len(text) > 4:
-        return False
-    return line.top > page.height * 0.88 or line.bottom < page.height * 0.06
 
 
 def _is_row(line: Line) -> bool:
@@ -38,7 +32,7 @@ def _is_row(line: Line) -> bool:
 def blocks(pages: list[PageRead], notes: list[str]) -> list[Block]:
     seq: list[tuple[Item, PageRead]] = []
     for page in pages:
-        items: list[Item] = [ln for ln in page.lines if not _is_footer(ln, page)]
+        items: list[Item] = [ln for ln in page.lines if not is_footer_number(ln, page)]
         items += page.tables
         items.sort(key=lambda it: it.bbox[1] if isinstance(it, PageTable) else it.top)
         for n, item in enumerate(items):
@@ -87,9 +81,8 @@ def _tables_in(blocks: list[Block]) -> int:
 
 def _ruled(t: PageTable, index: int) -> Block:
     if t.n_rows < 2:  # a one-row box that continued nothing: framed text, not a table
-        text = " ".join(" ".join(p.text.split()) for p in t.cells if p.text.strip())
         box = _union([p.box for p in t.cells if p.box is not None])
-        return Paragraph(text, Where(page=t.page, box=box))
+        return Paragraph(t.framed_text, Where(page=t.page, box=box))
     return expand(t.cells, t.n_rows, index, t.page, row_pages=t.row_pages)
 
 
@@ -129,11 +122,9 @@ def _paragraphs(lines: list[tuple[Line, PageRead]]) -> list[Paragraph]:
 
 def _runs_on(a: tuple[Line, PageRead], b: tuple[Line, PageRead]) -> bool:
     (la, pa), (lb, pb) = a, b
-    em = max(la.bottom - la.top, 6.0)
     right = max(ln.x1 for ln in pa.lines) if pa.lines else la.x1
     left = min(ln.x0 for ln in pb.lines) if pb.lines else lb.x0
-    near = pa is not pb or 0 <= lb.top - la.bottom < 1.2 * em
-    return la.x1 >= right - 1.5 * em and lb.x0 <= left + 0.8 * em and near
+    return runs_on(la, lb, left, right) and (pa is not pb or next_below(la, lb))
 
 
 def _union(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float] | None:

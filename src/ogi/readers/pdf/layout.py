@@ -8,6 +8,8 @@ that is only a page number (``- 3 -``, ``第3页``, a bare number near the page 
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from ogi.model import Paragraph, Table, Where
 from ogi.model.document import Block
 from ogi.readers._util import Placed, cell_text, expand, is_page_number, join_wrapped
@@ -15,7 +17,26 @@ from ogi.readers.pdf.page import Line, Page, PageTable
 from ogi.readers.pdf.stitch import stitch
 
 
-def _is_footer_number(line: Line, page: Page) -> bool:
+class TextLine(Protocol):
+    """A line of running text on a page, in points from the top-left corner (a text PDF's or a scan's)."""
+
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+
+    @property
+    def text(self) -> str: ...
+
+
+class Sheet(Protocol):
+    width: float
+    height: float
+
+
+def is_footer_number(line: TextLine, page: Sheet) -> bool:
+    """Whether a line is only the page's number: ``- 3 -``, ``第3页``, or a bare number near the
+    page's top or bottom edge."""
     if is_page_number(line.text):
         return True
     if not line.text.isdigit() or len(line.text) > 4:
@@ -27,7 +48,7 @@ def _is_footer_number(line: Line, page: Page) -> bool:
 def _paragraphs(page: Page, dropped: list[int]) -> list[tuple[float, Paragraph, Line]]:
     """Join wrapped lines: a line reaching the right margin continues into the next one
     unless that one is indented or far below."""
-    lines = [ln for ln in page.lines if not _is_footer_number(ln, page)]
+    lines = [ln for ln in page.lines if not is_footer_number(ln, page)]
     if len(lines) < len(page.lines):
         dropped.append(page.number)
     if not lines:
@@ -44,10 +65,25 @@ def _paragraphs(page: Page, dropped: list[int]) -> list[tuple[float, Paragraph, 
 
 
 def _continues(a: Line, b: Line, left: float, right: float, page: Page) -> bool:
-    em = max(a.bottom - a.top, 6.0)
     if any(a.bottom <= t.bbox[1] and t.bbox[3] <= b.top for t in page.tables):
         return False
-    return a.x1 >= right - 1.5 * em and b.x0 <= left + 0.8 * em and 0 <= b.top - a.bottom < 1.2 * em
+    return runs_on(a, b, left, right) and next_below(a, b)
+
+
+def _em(line: TextLine) -> float:
+    return max(line.bottom - line.top, 6.0)
+
+
+def next_below(a: TextLine, b: TextLine) -> bool:
+    """Whether ``b`` stands right under ``a``, no blank line between."""
+    return 0 <= b.top - a.bottom < 1.2 * _em(a)
+
+
+def runs_on(a: TextLine, b: TextLine, left: float, right: float) -> bool:
+    """Whether ``b`` is the rest of ``a``'s paragraph by their ends: ``a`` reaches the right margin
+    and ``b`` is not indented. How far apart they may be is the caller's (one page, or two)."""
+    em = _em(a)
+    return a.x1 >= right - 1.5 * em and b.x0 <= left + 0.8 * em
 
 
 def blocks(pages: list[Page], notes: list[str]) -> list[Block]:
@@ -95,8 +131,7 @@ def blocks(pages: list[Page], notes: list[str]) -> list[Block]:
         if isinstance(item, Paragraph):
             out.append(item)
         elif item.n_rows < 2:  # a one-row box that continued nothing: framed text, not a table
-            text = " ".join(" ".join(p.text.split()) for p in item.cells if p.text.strip())
-            if text:
+            if text := item.framed_text:
                 out.append(Paragraph(text, Where(page=item.page)))
         else:
             tables += 1
@@ -106,12 +141,10 @@ def blocks(pages: list[Page], notes: list[str]) -> list[Block]:
 
 def _continues_page(a: Line, a_page: Page, b: Paragraph, b_page: Page) -> bool:
     first = next((ln for ln in b_page.lines if b.text.startswith(ln.text)), None)
-    body = [ln for ln in a_page.lines if not _is_footer_number(ln, a_page)]
+    body = [ln for ln in a_page.lines if not is_footer_number(ln, a_page)]
     if first is None or not body:
         return False
-    right, left = max(ln.x1 for ln in body), min(ln.x0 for ln in b_page.lines)
-    em = max(a.bottom - a.top, 6.0)
-    return a.x1 >= right - 1.5 * em and first.x0 <= left + 0.8 * em
+    return runs_on(a, first, min(ln.x0 for ln in b_page.lines), max(ln.x1 for ln in body))
 
 
 def _table(t: PageTable, index: int) -> Table:

@@ -108,6 +108,11 @@ class PageTable:
     def n_rows(self) -> int:
         return len(self.row_pages)
 
+    @property
+    def framed_text(self) -> str:
+        """The text of a one-row box read as prose (a framed note, not a table): its cells' words in order."""
+        return " ".join(" ".join(p.text.split()) for p in self.cells if p.text.strip())
+
 
 @dataclass(slots=True)
 class Page:
