@@ -846,8 +846,8 @@ def test_s_sources_differ(tmp_path: Path) -> None:
     t[at] = f"行政许可\t{licensing + 7}\t\t"
     (tmp_path / "dump.txt").write_text("\n".join(t), encoding="utf-8")
     with Store.open(tmp_path / "s.duckdb") as store:
-        # One at a time: of sources with as few errors the newest is the unit report, whose reading
-        # stands (ingested by a pool, which one is newest would be a race).
+        # Of two text sources with as few errors the first by path is the unit report, whose reading
+        # stands, in whatever order they were ingested.
         for name in ("page.md", "dump.txt"):
             ingest([tmp_path / name], store, progress=False)
         ids = dict(store.con.execute("SELECT regexp_extract(path, '[^/]+$'), id FROM reports").fetchall())

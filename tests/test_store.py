@@ -245,6 +245,34 @@ def test_a_changed_file_becomes_version_two(tmp_path: Path) -> None:
         assert len(list(store.files_dir.glob("??/*.txt"))) == 2  # both versions' bytes kept
 
 
+def test_the_unit_report_does_not_depend_on_the_order_of_ingest(tmp_path: Path) -> None:
+    """One report as a web page and as two text dumps, equally good: the page is the unit report
+    however the three arrive (one at a time either way, or one pooled batch)."""
+    from ogi.render.html import render_html
+
+    rep = synth_report("2021", random.Random(11), agency="淮安市洪泽区人民政府", year=2023)
+    kw = {"agency": rep.agency, "year": rep.year, "published": rep.published, "sections": rep.sections}
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "b_page.html").write_text(render_html(rep.template, rep.cells, **kw), encoding="utf-8")
+    (folder / "a_dump.txt").write_text(render_text(rep, "tsv"), encoding="utf-8")
+    (folder / "c_dump.md").write_text(render_text(rep, "markdown"), encoding="utf-8")
+    files = sorted(folder.iterdir())
+    units = set()
+    for n, order in enumerate((files, files[::-1], None)):
+        db = tmp_path / f"{n}.duckdb"
+        if order is None:
+            ingest(files, db, workers=2, progress=False)
+        else:
+            for f in order:
+                ingest([f], db, progress=False)
+        with Store.open(db, read_only=True) as store:
+            assert query(store, "SELECT count(*) FROM reports WHERE current").rows == [(3,)]
+            unit = query(store, "SELECT regexp_extract(path, '[^/]+$') FROM reports WHERE unit").rows
+            units.add(tuple(name for (name,) in unit))
+    assert units == {("b_page.html",)}
+
+
 def test_bad_files_are_recorded_and_the_rest_ingested(tmp_path: Path) -> None:
     folder = tmp_path / "mixed"
     _write_reports(folder, 2)

@@ -11,9 +11,10 @@ row per part, each in its own series; the parts of one file never supersede one 
 Units: the same report is often stored twice (the PDF and the web page, a crawler's text dump),
 and counting both would double every number. Of the current reports of one publisher and year,
 the one with the fewest error findings, then the fewest null cells, then the fewest warnings (an
-uncertain split is one), then the newest, has ``unit``
-true; a report with no publisher name is a unit of its own. Kept here, at write time, so readers
-filter on a column instead of ranking every report per query.
+uncertain split is one), then the one in the most original format (:data:`FORMAT_RANK`), then the
+first by path, has ``unit`` true; a report with no publisher name is a unit of its own. None of
+that depends on the order files were ingested in, so a pool's run and a serial one agree. Kept
+here, at write time, so readers filter on a column instead of ranking every report per query.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ class Added:
 
 
 Series = tuple[str, str | None, int | None]
+
+FORMAT_RANK = {f: n for n, f in enumerate(("docx", "doc", "xlsx", "html", "pdf", "image", "text"))}
+"""Of equally good sources, the original's own format first: a text dump is what some converter
+made of one of the others."""
 
 ReportOf = tuple[Entry, ReportRows]
 """One report of a file: a file of several reports gives several."""
@@ -136,16 +141,17 @@ def _choose_units(con: duckdb.DuckDBPyConnection, groups: set[tuple[str, int | N
     """Re-pick the unit report of each (agency id, year) in ``groups``."""
     if not groups:
         return
-    ranked: dict[tuple[str, int | None], list[tuple[int, int, int, int]]] = {}
-    for rid, agency_id, year, errors, null_cells, warnings in con.execute(
-        "SELECT id, agency_id, year, errors, null_cells, warnings FROM reports "
+    ranked: dict[tuple[str, int | None], list[tuple[int, int, int, int, str, int]]] = {}
+    for rid, agency_id, year, errors, null_cells, warnings, fmt, path in con.execute(
+        "SELECT id, agency_id, year, errors, null_cells, warnings, format, path FROM reports "
         "WHERE current AND agency_id IN (SELECT unnest(?))",
         [sorted({a for a, _ in groups})],
     ).fetchall():
         if (agency_id, year) in groups:
-            ranked.setdefault((agency_id, year), []).append((errors, null_cells, warnings, -rid))
-    members = [-r[3] for rs in ranked.values() for r in rs]
-    best = [-min(rs)[3] for rs in ranked.values()]
+            rank = (errors, null_cells, warnings, FORMAT_RANK.get(fmt, len(FORMAT_RANK)), path, rid)
+            ranked.setdefault((agency_id, year), []).append(rank)
+    members = [r[-1] for rs in ranked.values() for r in rs]
+    best = [min(rs)[-1] for rs in ranked.values()]
     con.execute("UPDATE reports SET unit = list_contains($2, id) WHERE id IN (SELECT unnest($1))", [members, best])
 
 
