@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 import ogi
+from ogi.extract.signature import split_signature
 from ogi.render.synth import synth_report
 from ogi.render.text import render_text
 from ogi.units.abbreviations import expand_abbreviation
 from ogi.units.spelling import correct_place
+from tests.conftest import EXAMPLES
 
 REP = synth_report("2021", random.Random(5))
 
@@ -88,3 +92,29 @@ def test_an_html_page_stamp_is_not_taken_for_the_date() -> None:
     html = f"<html><body><p>采集时间：2026-05-04 10:20</p><p>{page}</p></body></html>"
     report = ogi.parse_bytes(html.encode(), "x.html")
     assert report.published == REP.published
+
+
+# --- the signature under section 六 -------------------------------------------------------------
+
+
+def test_the_signature_is_not_part_of_section_six() -> None:
+    report = ogi.parse(EXAMPLES / "2021_print.pdf")
+    assert report.sections["other"].text == "2023 年度我局无其他需要报告的事项。"
+    assert report.meta["signature"] == "洛阳市生态环境局\n2024 年 2 月 26 日"
+    crawled = ogi.parse(EXAMPLES / "2021_crawler.txt")  # the crawler's header carries the date: no signature
+    assert crawled.meta["signature"] is None and crawled.sections["other"].text.endswith("需要报告的事项。")
+
+
+@pytest.mark.parametrize(
+    ("text", "body", "signature"),
+    [
+        ("无。\n二〇二一年三月六日", "无。", "二〇二一年三月六日"),
+        ("无。\n洪泽区人民政府办公室\n2024-01-02", "无。", "洪泽区人民政府办公室\n2024-01-02"),
+        ("无。\n淮安市洪泽区人民政府", "无。", "淮安市洪泽区人民政府"),  # the issuer's name, undated
+        ("未收取费用。\n我局照常办理", "未收取费用。\n我局照常办理", None),  # a short last line, no date: text
+        ("2024年1月2日", "2024年1月2日", None),  # nothing but a date: left as printed
+        ("本年度共收取信息处理费0元。\n2024年1月2日", "本年度共收取信息处理费0元。", "2024年1月2日"),
+    ],
+)
+def test_split_signature(text: str, body: str, signature: str | None) -> None:
+    assert split_signature(text, "淮安市洪泽区人民政府") == (body, signature)

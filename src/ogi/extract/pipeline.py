@@ -11,6 +11,7 @@ from ogi.extract.normalize import fold
 from ogi.extract.plausible import score
 from ogi.extract.readings import Reading
 from ogi.extract.sections import SectionHit, locate_sections, section_texts
+from ogi.extract.signature import split_signature
 from ogi.extract.solve import Resolved, RowChoice, Witness, solve
 from ogi.extract.stream import Stream
 from ogi.extract.tables import RowRead, TableRegion, TablesRead, read_tables
@@ -185,6 +186,11 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
     hits = locate_sections(stream, template)
     tables = read_tables(stream, template, _regions(stream, hits))
     sections = section_texts(stream, hits)
+    signature = None
+    if hits:
+        last = sections[hits[-1].key]
+        body, signature = split_signature(last.text, meta.agency, meta.agency_printed)
+        sections[last.key] = last.model_copy(update={"text": body})
 
     keys: list[str] = list(template.keys)
     for rr in tables.rows:
@@ -235,6 +241,7 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
             "title": meta.title,
             "agency_source": meta.agency_where,
             "published_source": meta.published_where,
+            "signature": signature,
             **_who_when(meta),
             "template_scores": detection.scores,
             "template_by_year": detection.by_year,

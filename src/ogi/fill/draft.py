@@ -21,10 +21,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_serializer, model_validator
 
 from ogi.errors import InputError
+from ogi.extract.signature import split_signature
 from ogi.model import Cell, Provenance, Report, SectionText, get_template
 from ogi.model.report import Number, json_number
 from ogi.model.template import TEMPLATE_IDS, Template
-from ogi.render.layout import date_text
 
 DRAFT_FIELDS = ("template", "year", "agency", "published", "cells", "sections", "labels")
 # What ``ogi parse --json`` adds around a report's values; a draft made from it ignores them.
@@ -148,17 +148,6 @@ def _number(value: Any, kind: str) -> Number | None:
     return int(value)
 
 
-def strip_signature(text: str, agency: str | None, published: date | None) -> str:
-    """Section 六 without the agency and date printed after it (a parsed report keeps them there)."""
-    lines = text.rstrip().split("\n")
-    tail = {agency} if agency else set()
-    if published is not None:
-        tail |= {date_text(published), published.isoformat()}
-    while lines and (lines[-1].strip() in tail or re.fullmatch(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", lines[-1])):
-        lines.pop()
-    return "\n".join(lines)
-
-
 class Draft(BaseModel):
     """One unit-year's report as the form holds it. Cells may be partial; null is "not filled"."""
 
@@ -198,7 +187,7 @@ class Draft(BaseModel):
         if isinstance(obj, Mapping) and "file" in obj:  # the output of ogi parse: drop the signature
             other = draft.sections.get("other")
             if other is not None:
-                draft.sections["other"] = strip_signature(other, draft.agency, draft.published)
+                draft.sections["other"] = split_signature(other, draft.agency)[0]
         return draft
 
     def to_json(self) -> dict[str, Any]:
@@ -217,7 +206,7 @@ class Draft(BaseModel):
         }
         sections = {k: s.text for k, s in report.sections.items()}
         if "other" in sections:
-            sections["other"] = strip_signature(sections["other"], report.agency, report.published)
+            sections["other"] = split_signature(sections["other"], report.agency)[0]
         return cls.model_construct(
             template=report.template,
             year=report.year,

@@ -44,13 +44,13 @@ def format_of(path: str | Path) -> str:
 def blocks_of(report: Report) -> list[Block]:
     """The report's official layout. Section 六 is printed without the agency and date a parser
     leaves at its end: the layout prints them itself."""
-    from ogi.fill.draft import strip_signature
+    from ogi.extract.signature import split_signature
 
     if report.template is None:
         raise RenderError(f"{report.file}: no template: neither table layout was found, so there is nothing to render")
     texts = {k: s.text for k, s in report.sections.items()}
     if "other" in texts:
-        texts["other"] = strip_signature(texts["other"], report.agency, report.published)
+        texts["other"] = split_signature(texts["other"], report.agency)[0]
     labels = {k: c.provenance.label for k, c in report.cells.items() if c.provenance and c.provenance.label}
     return outline(
         report.template,
