@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import ogi
 from ogi.errors import InputError
 from ogi.readers import ParseOptions, read_document
 from ogi.readers import docx as docx_reader
@@ -21,7 +22,7 @@ from ogi.render.docx import render_docx
 from ogi.render.html import render_html
 from ogi.render.layout import date_text
 from ogi.render.synth import SynthReport, synth_report
-from tests.conftest import example
+from tests.conftest import CORPUS, example, need
 from tests.grids import check_grids, find_table
 
 # --- renditions ------------------------------------------------------------------------------
@@ -204,3 +205,31 @@ def test_unreadable_input(name: str, make: Callable[[], bytes], reason: str) -> 
         read_document(make(), name, ParseOptions(ocr="never"))
     assert reason in err.value.reason and "\n" not in str(err.value)
     assert err.value.file == name
+
+
+def test_a_portal_footer_is_not_part_of_the_last_section() -> None:
+    """The report in the portal's article box, the footer's links and notices after it: section 六
+    ends with the box. A signature inside the box is still the signature."""
+    rep = synth_report("2021", random.Random(3))
+    kw = {"agency": rep.agency, "year": rep.year, "published": rep.published, "sections": rep.sections}
+    page = render_html(rep.template, rep.cells, **kw)
+    article = page.split("<body>", 1)[1].split("</body>", 1)[0]
+    footer = (
+        '<div class="attachment"><p>附件下载</p></div><div class="qr"><p>扫一扫在手机上查看当前页面</p></div>'
+        '<div class="links"><p>友情链接</p><ul><li><a href="#">人民网</a></li>'
+        '<li><a href="#">新华网</a></li></ul></div>'
+        '<div class="foot"><p>主办单位：某某市人民政府办公室 网站标识码：3590000001</p>'
+        "<p>为确保最佳浏览效果，建议您使用以下浏览器版本：IE浏览器9.0版本及以上。</p></div>"
+    )
+    portal = (
+        '<html><body><div class="header"><a href="#">首页</a></div>'
+        f'<div class="main"><div class="content">{article}</div>{footer}</div></body></html>'
+    )
+    report = ogi.parse_bytes(portal.encode(), "page.html")
+    assert report.sections["other"].text == rep.sections["other"]
+    assert report.values() == rep.cells
+
+
+def test_the_last_section_of_the_real_portal_page_ends_with_the_report() -> None:
+    path = need(CORPUS / "012_pingtan_2024.html")
+    assert ogi.parse(path).sections["other"].text == "2024年，无收取信息处理费情况。"

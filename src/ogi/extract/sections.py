@@ -63,6 +63,22 @@ def _unnumbered(stream: Stream, texts: list[str], cursor: int) -> Hit | None:
     return None
 
 
+def _container_end(stream: Stream, heading: int, start: int, stop: int) -> int:
+    """Where the last section ends on a web page: at the first paragraph outside the element that
+    holds its heading and its first paragraph (the article's box). What follows that box is the
+    portal's footer, its links and notices, not the report."""
+    head = stream.segment_at(heading).path
+    body = [s for s in stream.segments if s.start >= start and s.start < stop and not s.is_cell]
+    if not head or not body or not body[0].path:
+        return stop
+    first = body[0].path
+    box = head[: next((i for i, (a, b) in enumerate(zip(head, first, strict=False)) if a != b), len(first))]
+    if not box:
+        return stop
+    outside = next((s for s in body[1:] if s.path[: len(box)] != box), None)
+    return stop if outside is None else outside.start
+
+
 def section_texts(stream: Stream, hits: list[SectionHit], end: int | None = None) -> dict[str, SectionText]:
     """Prose under each heading, up to the next heading; table cells left out."""
     out: dict[str, SectionText] = {}
@@ -71,6 +87,8 @@ def section_texts(stream: Stream, hits: list[SectionHit], end: int | None = None
         stop = stream.to_text(hits[i + 1].hit.start) if i + 1 < len(hits) else len(stream.text)
         if end is not None and i + 1 == len(hits):
             stop = min(stop, end)
+        if i + 1 == len(hits):
+            stop = _container_end(stream, stream.to_text(sh.hit.start), start, stop)
         text = "\n".join(stream.prose(start, stop))
         if sh.key in ("active", "requests", "appeals"):
             m = TABLE_START.search(text)

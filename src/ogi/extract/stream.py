@@ -25,6 +25,8 @@ class Segment:
     table: Table | None = None
     row: int = 0
     col: int = 0
+    path: tuple[int, ...] = ()
+    """A paragraph's place in the page's element tree (:attr:`Paragraph.path`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,7 @@ class Stream:
         for block in document.blocks:
             if isinstance(block, Paragraph):
                 text = block.text.replace("\n", " ")
-                segments.append(Segment(pos, pos + len(text), False, block.where))
+                segments.append(Segment(pos, pos + len(text), False, block.where, path=block.path))
                 parts.append(text)
                 pos += len(text) + 1
                 continue

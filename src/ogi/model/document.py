@@ -70,6 +70,10 @@ class Table:
 class Paragraph:
     text: str
     where: Where
+    path: tuple[int, ...] = ()
+    """Where the text stands in the page's element tree (HTML): the child indexes from the body
+    down to the element its text starts in; () where the source has no such tree. Two paragraphs
+    share a container as far as their paths share a beginning."""
 
 
 Block = Paragraph | Table

@@ -3,7 +3,8 @@
 Portal pages wrap the report in site chrome and sometimes in layout tables. Only innermost
 tables with at least two rows and two columns become :class:`Table` grids; every other table
 is flattened into paragraphs. Chrome that survives (menus as lists, footers) stays as
-paragraphs: the extractor locates the report by its headings.
+paragraphs: the extractor locates the report by its headings, and ends its last section with the
+element that holds it (each paragraph keeps its place in the tree, :attr:`Paragraph.path`).
 """
 
 from __future__ import annotations
@@ -138,9 +139,11 @@ class _Walker:
 
     def __init__(self, doc: _Builder | None) -> None:
         self.doc = doc
-        self.lines: list[tuple[str, int | None]] = []
+        self.lines: list[tuple[str, int | None, tuple[int, ...]]] = []
         self.buf: list[str] = []
         self.line: int | None = None
+        self.path: list[int] = []
+        self.start_path: tuple[int, ...] = ()
 
     def add(self, text: str | None, line: int | None) -> None:
         # Whitespace-only text spanning source lines is markup indentation; inside Chinese
@@ -148,20 +151,22 @@ class _Walker:
         if not text or (not text.strip(" \t\r\n") and ("\n" in text or "\r" in text)):
             return
         if not self.buf:
-            self.line = line
+            self.line, self.start_path = line, tuple(self.path)
         self.buf.append(text)
 
     def flush(self) -> None:
         text = clean("".join(self.buf))
         if text:
-            self.lines.append((text, self.line))
+            self.lines.append((text, self.line, self.start_path))
         self.buf = []
 
     def walk(self, el: lxml.html.HtmlElement) -> None:
-        for child in el:
+        for i, child in enumerate(el):
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag and tag.lower() not in DROP:
+                self.path.append(i)
                 self.element(child, tag.lower())
+                self.path.pop()
             self.add(child.tail, child.sourceline)
 
     def element(self, el: lxml.html.HtmlElement, tag: str) -> None:
@@ -187,7 +192,7 @@ class _Builder:
         self.n_tables = 0
 
     def paragraphs(self, walker: _Walker) -> None:
-        self.blocks.extend(Paragraph(text, Where(line=line)) for text, line in walker.lines)
+        self.blocks.extend(Paragraph(text, Where(line=line), path) for text, line, path in walker.lines)
         walker.lines = []
 
     def table(self, el: lxml.html.HtmlElement, walker: _Walker) -> None:
@@ -206,7 +211,7 @@ class _Builder:
                 inner.add(td.text, td.sourceline)
                 inner.walk(td)
                 inner.flush()
-                placed.append(Placed(r, c, rowspan, colspan, cell_text(t for t, _ in inner.lines)))
+                placed.append(Placed(r, c, rowspan, colspan, cell_text(t for t, _, _ in inner.lines)))
                 occupied.update((i, j) for i in range(r, r + rowspan) for j in range(c, c + colspan))
                 c += colspan
         self.n_tables += 1
