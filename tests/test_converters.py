@@ -194,3 +194,16 @@ def test_a_short_row_of_fifteen_cells_keeps_every_place_of_each_value() -> None:
             parts = [vals[i] for i in s.parts]
             if vals[s.result] is not None and None not in parts:
                 assert sum(parts) == vals[s.result]
+
+
+def test_a_wrapped_label_row_of_empty_cells_is_not_read_as_blanks() -> None:
+    """淮安市人民政府 2024 (shared/corpus/001), its PDF through markitdown: the wrapped label cell of
+    4.保护第三方合法权益 made a row of empty cells, its numbers (6 0 | 0 0 | …) on the next row under
+    the fragment （三）不. The empty cells were read as the document's blanks, a false 留空 (BLANK_CELL)
+    for cells printed 6 and 0; now they are not read as printed at all."""
+    report = ogi.parse_bytes((FIXTURES / "001_markitdown_table3.md").read_bytes(), "001__markitdown.md")
+    assert (report.agency, report.year, report.template) == ("淮安市人民政府", 2024, "2021")
+    for row in ("denied.third_party", "unable.needs_creation"):
+        cells = {c: report.cells[f"requests.{row}.{c}"] for c in (*NOT_HELD, "total")}
+        assert not [c for c, cell in cells.items() if cell.flag == "blank"], row
+        assert all(cell.flag in ("missing", "uncertain") for cell in cells.values()), row
