@@ -23,10 +23,12 @@ import pypdfium2 as pdfium
 import pytest
 
 import ogi
+from ogi.extract.metadata import read_metadata
 from ogi.extract.readings import row_values
 from ogi.extract.segment import Sum
 from ogi.extract.stream import Piece, Segment
 from ogi.model import Where
+from ogi.readers import read_document
 from tests.conftest import CORPUS, EXAMPLES, TRUTH, load_script
 
 FIXTURES = Path(__file__).parent / "fixtures" / "converters"
@@ -207,3 +209,20 @@ def test_a_wrapped_label_row_of_empty_cells_is_not_read_as_blanks() -> None:
         cells = {c: report.cells[f"requests.{row}.{c}"] for c in (*NOT_HELD, "total")}
         assert not [c for c, cell in cells.items() if cell.flag == "blank"], row
         assert all(cell.flag in ("missing", "uncertain") for cell in cells.values()), row
+
+
+def test_a_saved_web_page_opening_with_the_sites_menus_still_has_its_title() -> None:
+    """平潭综合实验区 2024 (shared/corpus/012), its web page through markitdown: eighty lines of the
+    portal's menus come before the title, past the first lines where a title is looked for, and
+    agency and year were not found. The title line right before 一、总体情况 names both."""
+    doc = read_document((FIXTURES / "012_markitdown_head.md").read_bytes(), "012__markitdown.md")
+    meta = read_metadata(doc)
+    assert (meta.agency, meta.year) == ("平潭综合实验区", 2024)
+    assert meta.title == "平潭综合实验区2024年度政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize("tool", ["pandoc-plain", "w3m", "lynx"])
+def test_web_page_dumps_find_agency_and_year(tool: str) -> None:
+    path, _, (agency, year, _) = _truth("012_pingtan_2024.html")
+    report = ogi.parse_bytes(HTML_CONVERTERS[tool](path).encode("utf-8"), f"012__{tool}.txt")
+    assert (report.agency, report.year) == (agency, year)
