@@ -38,6 +38,8 @@ STAMP = re.compile(
 )
 STATISTICAL_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
 TITLE_LINES = 3
+CHROME_BLOCKS = 200
+FIRST_SECTION = re.compile(r"^[#*\s]*(?:一[、.．]\s*)?总体情况")
 TITLE_PART_MAX = 40
 TITLE_MAX = 80
 SIGNATURE_BLOCKS = 6
@@ -94,7 +96,24 @@ def _titles(doc: Document) -> list[tuple[str, str]]:
         if end > i and later and later[1] == end and _agency_year(later[0])[0]:
             continue
         out.append((text, wheres[i]))
+    if not any(_agency_year(t)[0] for t, _ in out):
+        out += _title_after_chrome(doc)
     return out
+
+
+def _title_after_chrome(doc: Document) -> list[tuple[str, str]]:
+    """A web page saved as text (markitdown, html2text, a browser's copy) opens with the site's
+    menus: the report's title is the last title line before its first section, one line of its own."""
+    found: list[tuple[str, str]] = []
+    for b in doc.blocks[:CHROME_BLOCKS]:
+        if not isinstance(b, Paragraph):
+            continue
+        text = b.text.strip()
+        if FIRST_SECTION.match(text):
+            break
+        if len(text) <= 60 and "政府信息公开" in text and "报告" in text and _agency_year(text)[0]:
+            found = [(text, str(b.where))]
+    return found
 
 
 def _joined(paragraphs: list[str], i: int) -> tuple[str, int] | None:

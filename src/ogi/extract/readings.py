@@ -213,16 +213,37 @@ def _drops(blank: list[bool], excess: int) -> Iterator[tuple[int, ...]]:
                 yield tuple(sorted(a + b))
 
 
-def _short(values: Sequence[T], kinds: list[Kind], typed: Callable[[T, Kind], Printed | None]) -> list[Reading]:
-    """A row with fewer values than columns: the values in order, the gaps anywhere. Cut short at
-    the end is the first reading; the identities (or, failing them, an uncertain flag) decide."""
+def _short(
+    values: Sequence[T], kinds: list[Kind], typed: Callable[[T, Kind], Printed | None], sums: Sequence[Sum] = ()
+) -> list[Reading]:
+    """A row with fewer values than columns: the values in order, the gaps anywhere the row's own
+    sums can still hold, those whose printed totals add up first; then cut short at the end first.
+    The identities (or, failing them, an uncertain flag) decide.
+
+    Past :data:`MAX_ALTERNATIVES` placements (a table 四 row of 15 cells printing 6), the ones kept
+    still put every value in every place some placement puts it: the first fifty alone all start
+    alike, and the cells they agree on would pass as settled when the text does not settle them."""
     k, n = len(kinds), len(values)
-    readings = []
-    for slots in itertools.islice(itertools.combinations(range(k), n), MAX_ALTERNATIVES):
+    cache: dict[tuple[int, int], Printed | None] = {}
+    placed: list[tuple[int, tuple[int, ...], list[Printed | None]]] = []
+    for slots in itertools.combinations(range(k), n):
         vals: list[Printed | None] = [None] * k
-        for value, slot in zip(values, slots, strict=True):
-            vals[slot] = typed(value, kinds[slot])
-        readings.append(Reading(tuple(vals), score=-len(readings)))
+        for i, slot in enumerate(slots):
+            if (i, slot) not in cache:
+                cache[i, slot] = typed(values[i], kinds[slot])
+            vals[slot] = cache[i, slot]
+        numbers = [v.value if v is not None else None for v in vals]
+        if sums and not all(_can_hold(s, numbers) for s in sums):
+            continue
+        placed.append((-sum(_adds_up(s, numbers) for s in sums), slots, vals))
+    placed.sort(key=lambda p: p[0])
+    readings: list[Reading] = []
+    covered: set[tuple[int, int]] = set()
+    for _, slots, vals in placed:
+        places = set(enumerate(slots))
+        if len(readings) < MAX_ALTERNATIVES or not places <= covered:
+            covered |= places
+            readings.append(Reading(tuple(vals), score=-len(readings)))
     return readings
 
 
@@ -241,6 +262,14 @@ def _stream_readings(pieces: list[Piece], kinds: list[Kind], sums: list[Sum]) ->
         if sums and len(set(kinds)) == 1 and (short := _short_splits(spaced, kinds, sums, where)):
             # No split into every column adds up, but one into fewer columns with a gap does:
             # a row printed short (a cell lost in the dump) rather than a row whose total is wrong.
+            # Numbers printed apart may as well be whole, more cells missing (a converter dropped
+            # the blank cells between them): those readings too, or splitting 252 12 1 into six
+            # digits would pass as the only reading.
+            whole = [t.text for t in spaced]
+            if len(whole) < k - 1 and all(parse_piece(c, kinds[0], where) for c in whole):
+                below = min(r.score for r in short) - 1
+                kept = _short(whole, kinds, lambda c, kind: parse_piece(c, kind, where), sums)
+                short = _dedupe(short + [Reading(r.values, below + r.score) for r in kept])
             return RowValues(short, [("ROW_SHORT", f"{k - 1}/{k}")], blob=blob)
         for tokens in (spaced, joined):
             found = list(splits(tokens, kinds, [], limit=MAX_ALTERNATIVES * 20))
@@ -251,7 +280,7 @@ def _stream_readings(pieces: list[Piece], kinds: list[Kind], sums: list[Sum]) ->
         return RowValues([], [("SPLIT_TOO_LONG", blob)], blob=blob)
     cells = [t.text for t in spaced]
     if len(cells) < k and all(parse_piece(c, "amount", where) for c in cells):
-        readings = _short(cells, kinds, lambda c, kind, w=where: parse_piece(c, kind, w))
+        readings = _short(cells, kinds, lambda c, kind, w=where: parse_piece(c, kind, w), sums)
         return RowValues(readings, [("ROW_SHORT", f"{len(cells)}/{k}")], blob=blob)
     return RowValues([], [("UNSPLITTABLE", blob)], blob=blob)
 
@@ -279,6 +308,12 @@ def _can_hold(s: Sum, values: list[Number | None]) -> bool:
         return True
     known = sum(v for v in parts if v is not None)
     return known == result if all(v is not None for v in parts) else known <= result
+
+
+def _adds_up(s: Sum, values: list[Number | None]) -> bool:
+    """The row prints this total and parts that sum to it (its blanks taken as nothing)."""
+    result, parts = values[s.result], [v for v in (values[i] for i in s.parts) if v is not None]
+    return result is not None and bool(parts) and sum(parts) == result
 
 
 def _where(pieces: list[Piece]) -> Where:

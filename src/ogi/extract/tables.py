@@ -369,6 +369,8 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
             out.junk.extend(p for p in rr.values.junk if not p.is_cell)
             if spec is None and not any(v for r in rr.values.readings for v in r.values if v and v.value is not None):
                 continue
+            if _numbers_below(stream, rr.values, stop):
+                rr.values, rr.loose = None, True
         elif hit:
             if spec is None:
                 continue  # a group label printed apart: nothing of its own to read
@@ -380,6 +382,21 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
     if not out.found["requests"]:
         return
     recover_requests(stream, read, hits, located, region, lambda pieces: row_values(pieces, kinds, sums), out)
+
+
+def _numbers_below(stream: Stream, values: RowValues, stop: int) -> bool:
+    """A converted table's row whose cells are all empty, with a row of numbers under it before the
+    next label: a label cell that wrapped (``4.保护第三方合法权益`` over ``（三）不 | 6 0 | …``) made
+    two rows of one, so the empty cells are not the document's blanks; the row is read as a label
+    printed apart, and the numbers under it are placed as the rows that lost their labels are."""
+    pieces = values.pieces
+    if not pieces or any(p.text.strip() for p in pieces) or not all(p.is_cell for p in pieces):
+        return False
+    table = pieces[-1].segment.table
+    if table is None or table.exact_columns:
+        return False
+    below = stream.pieces(pieces[-1].segment.end, stream.to_text(stop))
+    return any(p.is_cell and p.segment.table is table and VALUE_RUN.match(p.text) and p.text.strip() for p in below)
 
 
 NGRAM = 5
