@@ -384,6 +384,12 @@ def _read_requests(stream: Stream, template: Template, region: TableRegion, out:
     recover_requests(stream, read, hits, located, region, lambda pieces: row_values(pieces, kinds, sums), out)
 
 
+def _is_values(text: str) -> bool:
+    """Whether a text is nothing but printed values (numbers, ``/``, ``—``, ``无``)."""
+    m = VALUE_RUN.match(text)
+    return bool(m and m.group(0).strip() and m.end() == len(text.rstrip()))
+
+
 def _numbers_below(stream: Stream, values: RowValues, stop: int) -> bool:
     """A converted table's row whose cells are all empty, with a row of numbers under it before the
     next label: a label cell that wrapped (``4.保护第三方合法权益`` over ``（三）不 | 6 0 | …``) made
@@ -500,8 +506,13 @@ def _read_appeals(stream: Stream, template: Template, region: TableRegion, out: 
     pieces = stream.pieces(stream.after(last.end), stream.to_text(region.hi))
     header_seg = stream.segment_at(stream.to_text(last.end - 1))
     if header_seg.is_cell:
-        # The header row's own trailing cells are not values.
-        pieces = [p for p in pieces if not (p.segment.table is header_seg.table and p.segment.row == header_seg.row)]
+        # The header row's own trailing cells are not values; but where a table printed one cell per
+        # line reads the numbers under the last header as that header's row, they are the values.
+        pieces = [
+            p
+            for p in pieces
+            if not (p.segment.table is header_seg.table and p.segment.row == header_seg.row) or _is_values(p.text)
+        ]
     width = len(specs[0].columns)
     sums = [Sum(g * width + width - 1, tuple(range(g * width, g * width + width - 1))) for g in range(len(specs))]
     rr.values = row_values(pieces, ["count"] * len(keys), sums)

@@ -6,6 +6,7 @@ Shapes recognised (all seen in real dumps):
 - tab-separated rows, one table row per line;
 - one cell per line, each prefixed by a tab, table rows separated by blank lines, with long
   header labels broken onto an untabbed continuation line;
+- one cell per line with nothing to mark the rows (:mod:`ogi.readers.cell_lines`);
 - crawler dumps: a ``标题:`` / ``发布时间:`` header block and the whole body on one line.
 
 Page-number lines are dropped and noted. Everything else becomes a paragraph.
@@ -20,6 +21,7 @@ import charset_normalizer
 from ogi.errors import InputError
 from ogi.model import Document, GridCell, Paragraph, Table, Where
 from ogi.readers._util import is_page_number
+from ogi.readers.cell_lines import cell_line_runs, cell_line_rows
 
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 CRAWLER_FIELDS = {
@@ -102,12 +104,16 @@ class _Builder:
         if text:
             self.doc.blocks.append(Paragraph(text, Where(line=line)))
 
-    def row(self, cells: list[str], line: int) -> None:
+    def row(self, cells: list[str], line: int, lines: list[int] | None = None) -> None:
+        """A table row; ``lines`` gives each cell's own line where the cells print on lines of their own."""
         if not self.rows:
             self.table_start = line
         table_no = self.n_tables + 1
         r = len(self.rows) + 1
-        self.rows.append([GridCell(t, Where(line=line, table=table_no, row=r, col=c + 1)) for c, t in enumerate(cells)])
+        at = lines or [line] * len(cells)
+        self.rows.append(
+            [GridCell(t, Where(line=at[c], table=table_no, row=r, col=c + 1)) for c, t in enumerate(cells)]
+        )
 
     def flush(self) -> None:
         # Rows stay ragged: a row cut short in the source must not gain blank cells it never printed.
@@ -222,6 +228,9 @@ def read(data: bytes, source: str) -> Document:
         lines = [""] * body_start + lines[body_start:]
     lines = _drop_page_numbers(lines, b.doc)
     regions = dict(_tab_regions(lines))
+    taken = {j for start, end in regions.items() for j in range(start, end)}
+    taken.update(j for j, line in enumerate(lines) if MD_ROW.match(line))
+    plain = dict(cell_line_runs(lines, taken))
     k = 0
     while k < len(lines):
         line = lines[k]
@@ -229,6 +238,13 @@ def read(data: bytes, source: str) -> Document:
             b.flush()
             _read_tab_region(b, lines, k, regions[k])
             k = regions[k]
+            continue
+        if k in plain:
+            b.flush()
+            for cells in cell_line_rows(lines, k, plain[k]):
+                b.row([t for _, t in cells], cells[0][0] + 1, [j + 1 for j, _ in cells])
+            b.flush()
+            k = plain[k]
             continue
         if MD_ROW.match(line):
             if not MD_RULE.match(line):
