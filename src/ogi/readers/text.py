@@ -21,7 +21,7 @@ import charset_normalizer
 from ogi.errors import InputError
 from ogi.model import Document, GridCell, Paragraph, Table, Where
 from ogi.readers._util import is_page_number
-from ogi.readers.cell_lines import cell_line_runs, cell_line_rows
+from ogi.readers.cell_lines import cell_line_rows, cell_line_runs
 
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 CRAWLER_FIELDS = {
