@@ -265,3 +265,14 @@ def test_lynx_dump_of_a_web_table_is_exact(doc: str) -> None:
     path, cells, _ = _truth(doc)
     report = ogi.parse_bytes(HTML_CONVERTERS["lynx"](path).encode("utf-8"), f"{Path(doc).stem}__lynx.txt")
     assert not_exact(report, cells) == []
+
+
+def test_a_table_four_header_split_over_lines_is_still_its_header() -> None:
+    """pdftotext -layout prints 结果/维持 on two lines: the header's last words stand between the
+    last header found and the 15 numbers, which are table 四's values, all of them exact."""
+    text = PDF_CONVERTERS["pdftotext-layout"](EXAMPLES / "2021_print.pdf")
+    assert "维持   纠正    结果    审结" in text  # the shape: the header's second line of words
+    report, truth = ogi.parse_bytes(text.encode(), "layout.txt"), ogi.parse(EXAMPLES / "2021_print.pdf")
+    appeals = {k: c for k, c in report.cells.items() if k.startswith("appeals.")}
+    assert len(appeals) == 15
+    assert {k: (c.value, c.flag) for k, c in appeals.items()} == {k: (truth.cells[k].value, None) for k in appeals}

@@ -28,6 +28,7 @@ from ogi.extract.values import YUAN_PER_WAN, Printed, parse_cell
 from ogi.model import Table, Where
 from ogi.model.template import Column, Kind, RowSpec, Template
 
+DIGIT = re.compile(r"[0-9０-９]")
 APPEALS_HEADER = [
     "行政复议",
     "行政诉讼",
@@ -513,6 +514,10 @@ def _read_appeals(stream: Stream, template: Template, region: TableRegion, out: 
             for p in pieces
             if not (p.segment.table is header_seg.table and p.segment.row == header_seg.row) or _is_values(p.text)
         ]
+    # A header printed over several lines (pdftotext -layout splits 结果/维持 in two) leaves its
+    # last words after the last header found: words with no value in them are still the header.
+    while pieces and not pieces[0].is_cell and not _is_values(pieces[0].text) and not DIGIT.search(pieces[0].text):
+        pieces = pieces[1:]
     width = len(specs[0].columns)
     sums = [Sum(g * width + width - 1, tuple(range(g * width, g * width + width - 1))) for g in range(len(specs))]
     rr.values = row_values(pieces, ["count"] * len(keys), sums)
