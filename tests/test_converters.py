@@ -276,3 +276,13 @@ def test_a_table_four_header_split_over_lines_is_still_its_header() -> None:
     appeals = {k: c for k, c in report.cells.items() if k.startswith("appeals.")}
     assert len(appeals) == 15
     assert {k: (c.value, c.flag) for k, c in appeals.items()} == {k: (truth.cells[k].value, None) for k in appeals}
+
+
+@pytest.mark.parametrize("tool", ["pdftotext-layout", "pdfplumber", "pdfplumber-layout"])
+def test_layout_text_of_a_real_pdf_is_exact(tool: str) -> None:
+    """淮安市人民政府 2024 (shared/corpus/001) as layout text: table 四's header over two lines, a
+    label wrapped onto the next line with its item number (``5.要求行政机关确认或重新出``) printed
+    under the row above's numbers, which is not a value of that row. Every cell exact."""
+    path, cells, _ = _truth("001_huaian_szf_2024.pdf")
+    report = ogi.parse_bytes(PDF_CONVERTERS[tool](path).encode("utf-8"), f"001__{tool}.txt")
+    assert not_exact(report, cells) == []

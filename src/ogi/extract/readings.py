@@ -22,6 +22,8 @@ from ogi.model import Where
 from ogi.model.report import Number
 from ogi.model.template import Kind
 
+ITEM_NUMBER = re.compile(r"(?:^|[\s\u3000\xa0])(\d{1,2}[.．、])(?=[\u4e00-\u9fff])")
+"""A label's item number, written against its text (``5.要求行政机关…``, ``2、重复申请``)."""
 VALUE_RUN = re.compile(
     r"^[\s\u3000\xa0]*((?:[+\-−]?\d[\d.,]*(?:万元|元)?|[/／]|[—－]+|无(?![\u4e00-\u9fff]))"
     r"(?:[\s\u3000\xa0]*(?:[+\-−]?\d[\d.,]*(?:万元|元)?|[/／]|[—－]+|无(?![\u4e00-\u9fff])))*)"
@@ -73,6 +75,8 @@ def split_value_text(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
             continue
         m = VALUE_RUN.match(p.text)
         run = m.group(0) if m else ""
+        if run and (item := ITEM_NUMBER.search(p.text, 0, len(run) + 2)):
+            run = run[: item.start(1)]  # ``5.要求…``: the next label's item number, not a value
         if run.strip():
             cells.append(Piece(run, False, p.where, p.segment))
         tail = p.text[len(run) :]
