@@ -4,8 +4,8 @@ and Debian's headless Chromium driven by Selenium through chromedriver (no brows
 from __future__ import annotations
 
 import os
+import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,23 +35,15 @@ def missing() -> str | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def server(db: Path, *extra: str) -> Iterator[str]:
-    """``ogi serve`` over ``db`` on 127.0.0.1 and a free port; its base URL. Stopped on exit."""
-    port = free_port()
-    cmd = [sys.executable, "-m", "ogi", "serve", "--db", str(db), "--port", str(port), "--workers", "1", *extra]
-    url = f"http://127.0.0.1:{port}"
+    """``ogi serve`` over ``db`` on 127.0.0.1 and a port the server picks itself (``--port 0``: a
+    port picked here and handed over could be taken in between); its base URL. Stopped on exit."""
+    cmd = [sys.executable, "-m", "ogi", "serve", "--db", str(db), "--port", "0", "--workers", "1", *extra]
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
         try:
-            _wait_for(url, proc, log)
-            yield url
+            yield _wait_for(proc, log)
         finally:
             proc.terminate()
             try:
@@ -61,21 +53,26 @@ def server(db: Path, *extra: str) -> Iterator[str]:
                 proc.wait()
 
 
-def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Any) -> None:
-    """Until the server answers its health check; raises with its output when it died or hung."""
+def _wait_for(proc: subprocess.Popen[bytes], log: Any) -> str:
+    """The server's URL, once it has said which port it bound and answers its health check; raises
+    with its output when it died or did not come up in time."""
     deadline = time.monotonic() + START_SECONDS
+    url = None
     while True:
-        try:
-            with urllib.request.urlopen(url + "/api/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
+        log.seek(0)
+        output = log.read().decode(errors="replace")
+        if url is None and (said := re.search(r" at (http://127\.0\.0\.1:[1-9][0-9]*)/", output)):
+            url = said[1]
+        if url is not None:
+            try:
+                with urllib.request.urlopen(url + "/api/health", timeout=5) as r:
+                    if r.status == 200:
+                        return url
+            except OSError:
+                pass
         if proc.poll() is not None or time.monotonic() > deadline:
-            log.seek(0)
-            raise RuntimeError(f"ogi serve did not start: {log.read().decode(errors='replace')[-2000:]}")
+            raise RuntimeError(f"ogi serve did not start: {output[-2000:]}")
         time.sleep(0.2)
-
 
 
 @contextmanager
@@ -112,8 +109,17 @@ def console_errors(driver: Any) -> list[str]:
 
 def wait(driver: Any, condition: Any, seconds: float = 60) -> Any:
     """Until ``condition(driver)`` is truthy. A page swapped or reloaded while the condition reads it
-    (htmx, a form's redirect) leaves its elements stale: they are looked up again, not an error."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    (htmx, a form's redirect) leaves its elements stale: they are looked up again, not an error. In
+    vain, it fails with the page it was on (a CI log then says what the browser showed)."""
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
+    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+    try:
+        return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+    except TimeoutException:
+        try:
+            page = f"{driver.current_url}\n{driver.find_element(By.TAG_NAME, 'body').text[:3000]}"
+        except WebDriverException as e:
+            page = f"(unreadable: {e.msg})"
+        raise AssertionError(f"waited {seconds:g} s in vain; the page: {page}") from None

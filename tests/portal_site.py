@@ -6,13 +6,15 @@ Two portals on one server (see ``tests/data/portals/README.md`` for where each s
   尾页 (the third page in GBK), reached from the site root through 政务公开; its entries cover a
   report in the page body, a PDF attachment, a Word file served as ``.wps``, a web page served as
   ``.doc``, a 解读, a duplicate, a page holding no report, a GBK article, a 404, a redirect loop,
-  a slow page and a path robots.txt disallows.
+  a slow page (it answers only when the site closes: any client timeout passes first, however
+  loaded the machine) and a path robots.txt disallows.
 - ``/zwgk/zfxxgk/zfxxgknb/`` — the TRS structure of www.pingtan.gov.cn's column: a static first
   page, the rest from ``POST /fjdzapp/search``.
 
 Every static answer carries an ETag and a Last-Modified and honours ``If-None-Match``; a path
 can be made to answer 503 a number of times first (``failures``), and ``/stream/<path>`` answers
-without a Content-Length. Every request is logged with its monotonic time. The server binds
+without a Content-Length. Every request is logged with its monotonic time, and handed to
+``on_request`` (when set) before it is answered: the client waits meanwhile. The server binds
 127.0.0.1 on a free port, answers from daemon threads, and is stopped by the test that started it.
 """
 
@@ -24,6 +26,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data" / "portals"
 EXAMPLES = ROOT / "examples"
 LAST_MODIFIED = "Tue, 05 Mar 2024 08:00:00 GMT"
-SLOW_SECONDS = 1.0
+SLOW_SECONDS = 120.0
 
 NB = "/xxgk/nb/"
 TRS = "/zwgk/zfxxgk/zfxxgknb/"
@@ -152,13 +155,11 @@ def routes() -> dict[str, tuple[bytes, str]]:
 class PortalSite:
     """The fixture site; use as a context manager. ``replace`` swaps answers (path → body, type)."""
 
-    def __init__(
-        self, replace: dict[str, tuple[bytes, str]] | None = None, slow: float = SLOW_SECONDS, delay: float = 0.0
-    ) -> None:
+    def __init__(self, replace: dict[str, tuple[bytes, str]] | None = None) -> None:
         self.routes = {**routes(), **(replace or {})}
-        self.slow = slow
-        self.delay = delay
-        """Seconds every answer waits (to make a run long enough to interrupt)."""
+        self.on_request: Callable[[Hit], None] | None = None
+        """Called with each request before it is answered (in the server's thread)."""
+        self.closing = threading.Event()
         self.failures: dict[str, int] = {}
         """Path → how many more times it answers 503 before it answers."""
         self.hits: list[Hit] = []
@@ -190,13 +191,15 @@ class PortalSite:
 
             def _log(self, form: dict[str, str] | None = None) -> str:
                 path = urlsplit(self.path).path
+                hit = Hit(self.command, path, time.monotonic(), dict(self.headers.items()), form or {})
                 with site.lock:
-                    site.hits.append(Hit(self.command, path, time.monotonic(), dict(self.headers.items()), form or {}))
+                    site.hits.append(hit)
+                if site.on_request is not None:
+                    site.on_request(hit)
                 return path
 
             def do_GET(self) -> None:
                 path = self._log()
-                time.sleep(site.delay)
                 with site.lock:
                     failing = site.failures.get(path, 0)
                     site.failures[path] = max(0, failing - 1)
@@ -215,7 +218,7 @@ class PortalSite:
                     other = path.replace("t2022", "u2022") if "/t2022" in path else path.replace("u2022", "t2022")
                     return self._answer(302, Location=other)
                 if path.startswith("/slow/"):
-                    time.sleep(site.slow)
+                    site.closing.wait(SLOW_SECONDS)
                 if path not in site.routes:
                     return self._answer(404, b"<html><body>404 Not Found</body></html>")
                 body, ctype = site.routes[path]
@@ -245,6 +248,7 @@ class PortalSite:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.closing.set()
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)

@@ -35,7 +35,7 @@ from ogi.store.dataset import parts, query_dataset  # noqa: E402
 from ogi.store.db import Store  # noqa: E402
 from ogi.store.location import locate  # noqa: E402
 from ogi.store.queries import export  # noqa: E402
-from tests.test_limits import pathological, write_reports  # noqa: E402
+from tests.test_limits import CUTOFF_S, pathological, write_reports  # noqa: E402
 
 pytestmark = pytest.mark.ray
 
@@ -150,8 +150,9 @@ def test_a_worker_killed_mid_run_costs_a_retry_and_nothing_is_lost_or_doubled(tm
 def test_a_hanging_file_is_cut_off_on_ray_and_the_batch_goes_on(tmp_path: Path) -> None:
     write_reports(tmp_path / "in", 6, seed=3)
     (tmp_path / "in" / "dump.txt").write_bytes(pathological(1000))
-    result = ingest_to_dataset([tmp_path / "in"], tmp_path / "ds", batch=8, progress=False, limits=Limits(1, None))
-    reason = "took longer than the 1 s limit per file (--timeout-s); cut off"
+    limits = Limits(CUTOFF_S, None)
+    result = ingest_to_dataset([tmp_path / "in"], tmp_path / "ds", batch=8, progress=False, limits=limits)
+    reason = f"took longer than the {CUTOFF_S} s limit per file (--timeout-s); cut off"
     assert result.added == 6 and [(Path(p).name, r) for p, r in result.failed] == [("dump.txt", reason)]
     failed = query_dataset(str(tmp_path / "ds"), "SELECT path, error FROM documents WHERE status = 'failed'").rows
     assert [(Path(p).name, e) for p, e in failed] == [("dump.txt", reason)]

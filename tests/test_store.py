@@ -314,6 +314,7 @@ def test_a_killed_ingest_resumes_with_nothing_lost_or_doubled(tmp_path: Path) ->
     files_dir = tmp_path / "k.files"
     cmd = _ingest_command(tmp_path / "in", db)
     proc = subprocess.Popen(cmd, start_new_session=True, stderr=subprocess.DEVNULL)
+    # A batch's files are kept just before it commits, 4 to a batch: 8 kept, one batch committed.
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         if files_dir.exists() and sum(1 for _ in files_dir.glob("??/*")) >= 8:

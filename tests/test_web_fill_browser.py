@@ -12,6 +12,7 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,11 +29,26 @@ APPLICANTS = ("natural", "commercial", "research", "nonprofit", "legal", "other_
 pytestmark = pytest.mark.skipif(missing() is not None, reason=str(missing()))
 
 
+def _settled(d: Any) -> bool:
+    """No live check pending: the marks shown answer what the form holds now (each change marks
+    the form ``checking`` until the answer to the latest one is shown; answers to earlier states,
+    which arrive while the author, or this test, is still typing, do not count)."""
+    from selenium.webdriver.common.by import By
+
+    return "checking" not in (d.find_element(By.ID, "fill-form").get_attribute("class") or "").split()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:  # renamed by the browser between the listing and this look
+        return 0
+
 
 def _downloaded(folder: Path, suffix: str) -> Path:
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
-        done = [p for p in folder.glob(f"*{suffix}") if p.stat().st_size > 0]
+        done = [p for p in folder.glob(f"*{suffix}") if _size(p) > 0]
         if done and not list(folder.glob("*.crdownload")):
             return done[0]
         time.sleep(0.2)
@@ -84,7 +100,7 @@ def test_fill_a_report_with_live_checks_then_download_and_submit(tmp_path: Path)
                 inputs[key].clear()
                 inputs[key].send_keys(text)
         total = 'td.v[data-key="requests.total.total"]'
-        wait(d, lambda d: "broken" in d.find_element(By.CSS_SELECTOR, total).get_attribute("class"))
+        wait(d, lambda d: _settled(d) and "broken" in d.find_element(By.CSS_SELECTOR, total).get_attribute("class"))
         expect = d.find_element(By.CSS_SELECTOR, f"{total} .expect")
         assert expect.is_displayed() and expect.text == f"应为 {right}"
         assert d.find_elements(By.CSS_SELECTOR, "td.v.broken") == [cell("requests.total.total")]
@@ -97,7 +113,7 @@ def test_fill_a_report_with_live_checks_then_download_and_submit(tmp_path: Path)
         inputs["requests.total.total"].clear()
         inputs["requests.total.total"].send_keys(str(right))
         counts = ("count-broken", "count-unfilled")
-        wait(d, lambda d: [d.find_element(By.ID, c).text for c in counts] == ["勾稽不符 0", "未填 0"])
+        wait(d, lambda d: _settled(d) and [d.find_element(By.ID, c).text for c in counts] == ["勾稽不符 0", "未填 0"])
         assert d.find_elements(By.CSS_SELECTOR, "td.v.broken") == []
         assert d.find_element(By.ID, "live-ok").is_displayed()
 
@@ -114,6 +130,8 @@ def test_fill_a_report_with_live_checks_then_download_and_submit(tmp_path: Path)
         d.execute_script("document.querySelector('input[name=published]').value = arguments[0]",
                          typed.published.isoformat())  # type: ignore[union-attr]  # fmt: skip
 
+        # The buttons sit below the live lists, which move them as answers come: click when settled.
+        wait(d, _settled)
         d.find_element(By.ID, "save-button").click()
         wait(d, lambda d: "已保存为第2版" in d.find_element(By.TAG_NAME, "body").text)
 

@@ -78,16 +78,19 @@ def test_dashboard_filters_and_coverage_in_a_browser(db: Path, tmp_path: Path) -
         form.find_element(By.NAME, "region").send_keys("320813")
         form.find_element(By.NAME, "year").send_keys("2024")
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        wait(driver, lambda d: "region=320813" in d.current_url)
-        assert driver.find_element(By.ID, "units").text != whole and "3" in driver.find_element(By.ID, "units").text
+        # Read once the filtered page has replaced the whole one (the URL changes as it does).
+        units = wait(driver, lambda d: "region=320813" in d.current_url and d.find_element(By.ID, "units").text)
+        assert units != whole and "3" in units
+        # Every chart in (a later one moves those below it, and a click among them could miss).
+        loaded = "return [...document.querySelectorAll('figure.chart img')].every(i => i.complete)"
+        wait(driver, lambda d: d.execute_script(loaded))
         if _charts_here():
-            drawn = "return document.querySelector('#chart-outcomes img').naturalWidth"
-            wait(driver, lambda d: d.execute_script(drawn) > 0)
+            assert driver.execute_script("return document.querySelector('#chart-outcomes img').naturalWidth") > 0
         driver.find_element(By.CSS_SELECTOR, "#chart-outcomes summary").click()
         assert "予以公开" in driver.find_element(By.CSS_SELECTOR, "#chart-outcomes table").text
         driver.save_screenshot(str(shots / "dashboard.png"))
         driver.find_element(By.LINK_TEXT, "发布情况").click()
-        form = driver.find_element(By.ID, "coverage-form")
+        form = wait(driver, lambda d: d.find_element(By.ID, "coverage-form"))
         form.find_element(By.NAME, "region").send_keys("320813")
         form.find_element(By.NAME, "year").send_keys("2024")
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()

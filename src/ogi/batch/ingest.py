@@ -218,6 +218,8 @@ class _Run:
                     self._collect(job, future.result())
                 except BrokenProcessPool:
                     crashed.append(job)
+                if self.recorder.due():  # ``batch`` files a transaction, however many came back at once
+                    self.recorder.flush()
             if crashed:
                 # Every job left in the broken pool fails with it; retry each alone to find the culprit.
                 crashed += pending.values()

@@ -21,7 +21,7 @@ from ogi.errors import InputError
 from ogi.readers import count_pages
 from ogi.readers.options import ParseOptions
 from ogi.store.location import read_bytes
-from ogi.store.rows import Entry
+from ogi.store.rows import Entry, warm_up
 
 Status = Literal["parsed", "failed", "known", "lost"]
 READ_AHEAD = 8
@@ -77,6 +77,7 @@ def run_batch(
     """Parse ``batch`` (read as ``options`` say); with ``out``, write it as part ``batch.part`` of
     the dataset there and return only the outcomes, else return the entries for the driver to record."""
     prepare_worker()
+    warm_up()  # once per worker process, outside the first file's time limit
     options = replace(options or ParseOptions(), ocr_threads=1)
     results: list[FileResult] = []
     entries: list[Entry] = []

@@ -3,6 +3,7 @@ inside the command, so ``ogi parse`` and ``import ogi`` never load them."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from ogi.cli.store_commands import db_option
 @click.command("serve")
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address; not loopback needs --token.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0: any free port.")
 @click.option("--token", envvar="OGI_TOKEN", help="Needed for every change (Bearer; pages log in with it).")
 @click.option("--max-upload-mb", default=50, show_default=True, type=click.IntRange(min=1), help="Largest file taken.")
 @click.option("--workers", type=click.IntRange(min=1), help="Parsing processes (default: one per CPU).")
@@ -41,5 +42,13 @@ def serve_command(
     except SettingsError as e:
         click.echo(f"ogi: {e}", err=True)
         sys.exit(2)
-    click.echo(f"ogi: serving {db} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning")
+    # Bound here, before the message, so that --port 0 (any free port, as tests use) names the port
+    # it got: a port chosen beforehand could be taken by another process in the meantime.
+    sock = config.bind_socket()
+    click.echo(f"ogi: serving {db} at http://{host}:{sock.getsockname()[1]}/ (Ctrl-C stops)", err=True)
+    server = uvicorn.Server(config)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run(sockets=[sock])
+    if not server.started:
+        sys.exit(3)  # the app failed to start (uvicorn has logged why)

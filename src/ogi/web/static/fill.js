@@ -15,6 +15,12 @@
   let sent = 0;
   let shown = 0;
 
+  // The form is "checking" from a change until the answer to the latest change is shown: the
+  // marks on screen are stale meanwhile (dimmed), and a test waits for them to settle.
+  function settle() {
+    if (timer === null && shown === sent) form.classList.remove("checking");
+  }
+
   // A typed number as a JSON number: full-width digits and thousands separators accepted;
   // undefined when it is not a number at all.
   function numberJSON(raw) {
@@ -132,7 +138,7 @@
     document.getElementById("live-ok").hidden = !(result.broken.length === 0 && result.unfilled.length === 0 && !bad.length);
     const hint = document.getElementById("submit-hint");
     if (hint) hint.textContent = result.not_ready || "可以提交：将生成 Word 文件，作为该单位本年度的报告入库。";
-    form.classList.remove("checking");
+    settle();
   }
 
   function refused(detail) {
@@ -141,13 +147,13 @@
       const key = detail.key.replace(/^cells\./, "");
       if (byKey.has(key)) setMark(key, "格式不对", detail.message, "bad-input");
     }
-    form.classList.remove("checking");
+    settle();
   }
 
   async function check() {
+    timer = null;
     const { body, bad } = collect();
     const mine = ++sent;
-    form.classList.add("checking");
     let response;
     try {
       response = await fetch("/api/fill/check", {
@@ -167,6 +173,7 @@
 
   function changed() {
     document.getElementById("dirty").hidden = false;
+    form.classList.add("checking");
     clearTimeout(timer);
     timer = setTimeout(check, DELAY_MS);
   }
