@@ -7,6 +7,7 @@ Shapes recognised (all seen in real dumps):
 - one cell per line, each prefixed by a tab, table rows separated by blank lines, with long
   header labels broken onto an untabbed continuation line;
 - one cell per line with nothing to mark the rows (:mod:`ogi.readers.cell_lines`);
+- tables drawn with lines: w3m's box drawing, pandoc's and tabulate's grids (:mod:`ogi.readers.drawn_grid`);
 - crawler dumps: a ``标题:`` / ``发布时间:`` header block and the whole body on one line.
 
 Page-number lines are dropped and noted. Everything else becomes a paragraph.
@@ -22,6 +23,7 @@ from ogi.errors import InputError
 from ogi.model import Document, GridCell, Paragraph, Table, Where
 from ogi.readers._util import is_page_number
 from ogi.readers.cell_lines import cell_line_rows, cell_line_runs
+from ogi.readers.drawn_grid import drawn_runs, read_grid
 
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 CRAWLER_FIELDS = {
@@ -114,6 +116,19 @@ class _Builder:
         self.rows.append(
             [GridCell(t, Where(line=at[c], table=table_no, row=r, col=c + 1)) for c, t in enumerate(cells)]
         )
+
+    def grid(self, lines: list[str], start: int, end: int) -> None:
+        """A table drawn with lines; where its drawing is no exact grid, its lines as paragraphs."""
+        self.flush()
+        table = read_grid(lines, start, end, self.n_tables + 1)
+        if table is None:
+            self.doc.notes.append(f"lines {start + 1}-{end}: a drawn table whose rulings disagree, read as text")
+            for k in range(start, end):
+                if lines[k].strip():
+                    self.paragraph(lines[k], k + 1)
+            return
+        self.n_tables += 1
+        self.doc.blocks.append(table)
 
     def flush(self) -> None:
         # Rows stay ragged: a row cut short in the source must not gain blank cells it never printed.
@@ -227,13 +242,18 @@ def read(data: bytes, source: str) -> Document:
     if body_start:
         lines = [""] * body_start + lines[body_start:]
     lines = _drop_page_numbers(lines, b.doc)
+    drawn = dict(drawn_runs(lines))
     regions = dict(_tab_regions(lines))
-    taken = {j for start, end in regions.items() for j in range(start, end)}
+    taken = {j for start, end in [*regions.items(), *drawn.items()] for j in range(start, end)}
     taken.update(j for j, line in enumerate(lines) if MD_ROW.match(line))
     plain = dict(cell_line_runs(lines, taken))
     k = 0
     while k < len(lines):
         line = lines[k]
+        if k in drawn:
+            b.grid(lines, k, drawn[k])
+            k = drawn[k]
+            continue
         if k in regions:
             b.flush()
             _read_tab_region(b, lines, k, regions[k])
