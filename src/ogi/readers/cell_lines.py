@@ -92,9 +92,13 @@ def _table_like(kinds: list[str], start: int, end: int) -> bool:
     )
 
 
-def cell_line_runs(lines: list[str], taken: set[int]) -> list[tuple[int, int]]:
-    """``(start, end)`` of each run of lines that prints a table one cell per line, outside the lines
-    ``taken`` already (tab-separated regions, Markdown rows)."""
+Row = list[tuple[int, str]]
+"""A table row: (line index, cell text) of each of its cells."""
+
+
+def cell_line_runs(lines: list[str], taken: set[int]) -> list[tuple[int, int, list[Row]]]:
+    """``(start, end, rows)`` of each run of lines that prints a table one cell per line, outside
+    the lines ``taken`` already (tab-separated regions, Markdown rows); blank lines are not cells."""
     kinds = [_kind(line) if k not in taken else "other" for k, line in enumerate(lines)]
     out = []
     k, n = 0, len(lines)
@@ -107,17 +111,10 @@ def cell_line_runs(lines: list[str], taken: set[int]) -> list[tuple[int, int]]:
             j += 1
         start, end = _trim(kinds, lines, k, j)
         if end > start and _table_like(kinds, start, end):
-            out.append((start, end))
+            rows = [
+                [(i, lines[i].strip(" \u3000\xa0")) for i in range(a, b) if kinds[i] != "blank"]
+                for a, b in _rows(kinds, start, end)
+            ]
+            out.append((start, end, [r for r in rows if r]))
         k = j
     return out
-
-
-def cell_line_rows(lines: list[str], start: int, end: int) -> list[list[tuple[int, str]]]:
-    """The rows of a run, each a list of (line index, cell text); blank lines are not cells."""
-    kinds = [_kind(lines[k]) if start <= k < end else "other" for k in range(end)]
-    rows = []
-    for a, b in _rows(kinds, start, end):
-        cells = [(k, lines[k].strip(" \u3000\xa0")) for k in range(a, b) if kinds[k] != "blank"]
-        if cells:
-            rows.append(cells)
-    return rows

@@ -22,7 +22,7 @@ import charset_normalizer
 from ogi.errors import InputError
 from ogi.model import Document, GridCell, Paragraph, Table, Where
 from ogi.readers._util import is_page_number
-from ogi.readers.cell_lines import cell_line_rows, cell_line_runs
+from ogi.readers.cell_lines import cell_line_runs
 from ogi.readers.drawn_grid import drawn_runs, read_grid
 
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -246,7 +246,7 @@ def read(data: bytes, source: str) -> Document:
     regions = dict(_tab_regions(lines))
     taken = {j for start, end in [*regions.items(), *drawn.items()] for j in range(start, end)}
     taken.update(j for j, line in enumerate(lines) if MD_ROW.match(line))
-    plain = dict(cell_line_runs(lines, taken))
+    plain = {start: (end, rows) for start, end, rows in cell_line_runs(lines, taken)}
     k = 0
     while k < len(lines):
         line = lines[k]
@@ -261,10 +261,11 @@ def read(data: bytes, source: str) -> Document:
             continue
         if k in plain:
             b.flush()
-            for cells in cell_line_rows(lines, k, plain[k]):
+            end, rows = plain[k]
+            for cells in rows:
                 b.row([t for _, t in cells], cells[0][0] + 1, [j + 1 for j, _ in cells])
             b.flush()
-            k = plain[k]
+            k = end
             continue
         if MD_ROW.match(line):
             if not MD_RULE.match(line):
