@@ -184,7 +184,7 @@ class Draft(BaseModel):
             err = e.errors()[0]
             key = ".".join(str(p) for p in err["loc"]) or "(top level)"
             raise DraftError(source, key, err["msg"]) from e
-        if isinstance(obj, Mapping) and "file" in obj:  # the output of ogi parse: drop the signature
+        if isinstance(obj, Mapping) and "file" in obj:  # ogi parse output (an older one kept the signature)
             other = draft.sections.get("other")
             if other is not None:
                 draft.sections["other"] = split_signature(other, draft.agency)[0]

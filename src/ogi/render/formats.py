@@ -42,8 +42,8 @@ def format_of(path: str | Path) -> str:
 
 
 def blocks_of(report: Report) -> list[Block]:
-    """The report's official layout. Section 六 is printed without the agency and date a parser
-    leaves at its end: the layout prints them itself."""
+    """The report's official layout. Section 六 is printed without the agency and date under it
+    (a parse made before ``meta.signature`` existed kept them there): the layout prints them itself."""
     from ogi.extract.signature import split_signature
 
     if report.template is None:
