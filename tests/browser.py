@@ -115,8 +115,19 @@ def wait(driver: Any, condition: Any, seconds: float = 60) -> Any:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
+    def attempt(d: Any) -> Any:
+        try:
+            return condition(d)
+        except StaleElementReferenceException:
+            return False
+        except WebDriverException as e:
+            # chromedriver's word for an element swapped out mid-read, not given the stale type.
+            if "does not belong to the document" in (e.msg or ""):
+                return False
+            raise
+
     try:
-        return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
+        return WebDriverWait(driver, seconds).until(attempt)
     except TimeoutException:
         try:
             page = f"{driver.current_url}\n{driver.find_element(By.TAG_NAME, 'body').text[:3000]}"

@@ -215,6 +215,17 @@ def test_a_parsed_report_round_trips_through_the_store(tmp_path: Path) -> None:
         assert alternatives == cell.alternatives and provenance == summary["provenance"].get(key), key
     assert sum(1 for r in rows if r[2] == "uncertain") == 4
 
+def test_report_ids_follow_the_order_of_the_files(tmp_path: Path) -> None:
+    """Ids are given in the walked order, not in the order a set of finished parses happens to
+    iterate: a store made twice from one folder numbers its reports alike."""
+    _write_reports(tmp_path / "in", 12)
+    db = tmp_path / "s.duckdb"
+    ingest([tmp_path / "in"], db, workers=1, progress=False)
+    with Store.open(db, read_only=True) as store:
+        paths = [Path(p).name for (p,) in store.con.execute("SELECT path FROM reports ORDER BY id").fetchall()]
+    assert paths == sorted(p.name for p in (tmp_path / "in").iterdir()) and len(paths) == 12
+
+
 def test_ingesting_twice_changes_nothing(tmp_path: Path) -> None:
     _write_reports(tmp_path / "in", 12)
     db = tmp_path / "s.duckdb"

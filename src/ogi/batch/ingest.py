@@ -212,7 +212,8 @@ class _Run:
                     pending[future] = job
             done, _ = wait(pending, timeout=BATCH_SECONDS, return_when=FIRST_COMPLETED)
             crashed: list[Job] = []
-            for future in done:
+            # In the order submitted, not the set's: report ids then follow the files' order.
+            for future in [f for f in pending if f in done]:
                 job = pending.pop(future)
                 try:
                     self._collect(job, future.result())
