@@ -4,6 +4,7 @@ values the generator put in: the core suite's real documents where ../shared is 
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import zipfile
@@ -120,6 +121,18 @@ def test_example_gbk_reads_like_utf8() -> None:
     assert "decoded as gb18030" in report.meta["reader_notes"]
     assert report.values() == ogi.parse_bytes(EXAMPLES_BY_NAME["2021_gbk.txt"].render().decode("gb18030").encode(),
                                              "utf8.txt").values()  # fmt: skip
+
+
+def test_parse_json_does_not_depend_on_the_hash_seed() -> None:
+    """Strings hash differently in every process: nothing the JSON says (cells, their alternatives,
+    findings, meta) may follow the order a set of them happens to iterate in."""
+    command = [sys.executable, "-m", "ogi", "parse", "--json"]
+    command += [str(EXAMPLES / n) for n in ("2021_crawler.txt", "2021_tsv_broken_total.txt")]
+    runs = [subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONHASHSEED": s})
+            for s in ("1", "2")]  # fmt: skip
+    outputs = [r.stdout for r in runs if r.returncode == 0]
+    assert len(outputs) == 2, runs[0].stderr
+    assert outputs[0] == outputs[1] and '"alternatives"' in outputs[0]
 
 
 # --- the default view of `ogi parse` ------------------------------------------------------------

@@ -207,8 +207,9 @@ def extract(document: Document) -> tuple[Report, TablesRead]:
     ]
     first_placement = len(choices)
     choices += [RowChoice(p.keys, p.readings, p.costs) for p in tables.placements]
-    for k in keyset - {k for c in choices for k in c.keys} - {k for k in keyset if k.startswith("active.")}:
-        choices.append(RowChoice((k,), [Reading((None,))]))
+    # In table order, not a set's: the solved cells (and meta's lists of them) follow these rows.
+    chosen = {k for c in choices for k in c.keys}
+    choices += [RowChoice((k,), [Reading((None,))]) for k in keys if k not in chosen and not k.startswith("active.")]
     said = narrative_witnesses(template, (s.text for s in sections.values()))
     solution = solve(choices, equations, said)
     resolved, exhausted = solution.cells, solution.exhausted

@@ -79,7 +79,7 @@ def _font() -> str:
         from matplotlib import font_manager
     except ImportError as e:
         raise ChartError(INSTALL) from e
-    for path in font_manager.findSystemFonts():
+    for path in sorted(font_manager.findSystemFonts()):  # a set's order: the same font every run
         if "NotoSansCJK-Regular" in path or "NotoSansCJKsc-Regular" in path:
             font_manager.fontManager.addfont(path)
             return font_manager.FontProperties(fname=path).get_name()

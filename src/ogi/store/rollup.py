@@ -80,7 +80,7 @@ def rollup(store: Store, region_code: str, year: int) -> Rollup:
     # amounts have no printed unit (a possible factor of 10,000).
     doubtful = dict(
         store.con.execute(
-            "SELECT report_id, string_agg(DISTINCT reason, ', ') FROM ("
+            "SELECT report_id, string_agg(DISTINCT reason, ', ' ORDER BY reason) FROM ("
             "  SELECT unit_id AS report_id, 'uncertain cells' AS reason FROM unit_cells WHERE flag = 'uncertain'"
             "  UNION ALL SELECT report_id, 'amount unit not printed' FROM findings WHERE rule = 'UNIT_AMBIGUOUS'"
             ") WHERE report_id IN (SELECT unnest(?)) GROUP BY report_id",
