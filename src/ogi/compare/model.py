@@ -139,7 +139,7 @@ def _short_names(store: Store, ids: list[int]) -> dict[int, str]:
 def _names(store: Store, ids: list[int]) -> dict[int, str]:
     rows = store.con.execute(
         "SELECT r.id, r.path, r.format, src.url FROM reports r "
-        "LEFT JOIN (SELECT sha256, arg_min(url, fetched_at) AS url "
+        "LEFT JOIN (SELECT sha256, arg_min(url, (fetched_at, url)) AS url "
         "FROM sources GROUP BY sha256) src ON src.sha256 = r.sha256 WHERE r.id IN (SELECT unnest(?))",
         [ids],
     ).fetchall()

@@ -113,9 +113,9 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-# A collected report's URL (``ogi collect --ingest``): the first it was fetched from.
+# A collected report's URL (``ogi collect --ingest``): the first it was fetched from (ties by URL).
 _SOURCE_JOIN = (
-    "LEFT JOIN (SELECT sha256, arg_min(url, fetched_at) AS source_url FROM sources GROUP BY sha256) src "
+    "LEFT JOIN (SELECT sha256, arg_min(url, (fetched_at, url)) AS source_url FROM sources GROUP BY sha256) src "
     "ON src.sha256 = r.sha256"
 )
 
