@@ -215,6 +215,7 @@ def test_a_parsed_report_round_trips_through_the_store(tmp_path: Path) -> None:
         assert alternatives == cell.alternatives and provenance == summary["provenance"].get(key), key
     assert sum(1 for r in rows if r[2] == "uncertain") == 4
 
+
 def test_report_ids_follow_the_order_of_the_files(tmp_path: Path) -> None:
     """Ids are given in the walked order, not in the order a set of finished parses happens to
     iterate: a store made twice from one folder numbers its reports alike."""

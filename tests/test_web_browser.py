@@ -16,7 +16,6 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 pytestmark = pytest.mark.skipif(missing() is not None, reason=str(missing()))
 
 
-
 def _upload(driver, url: str, *paths: Path) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
 

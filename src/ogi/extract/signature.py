@@ -29,13 +29,13 @@ def split_signature(text: str, *agency: str | None) -> tuple[str, str | None]:
     dated = False
     while lines:
         line = _squash(lines[-1])
-        if not dated and _DATE_LINE.fullmatch(line):
-            dated = True
-        elif not (line in names or (dated and _BODY.fullmatch(line))):
+        date = not dated and _DATE_LINE.fullmatch(line)
+        if not date and not (line in names or (dated and _BODY.fullmatch(line))):
             break
         tail.insert(0, lines.pop().strip())
-        if line in names or _BODY.fullmatch(line):
-            break
+        if not date:
+            break  # the issuer's name: what is above it is the section's
+        dated = True
     if not tail or not lines:  # a section of nothing but a name or a date: leave it as printed
         return text, None
     return "\n".join(lines).rstrip(), "\n".join(tail)
